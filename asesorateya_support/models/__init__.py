@@ -1,0 +1,11 @@
+# Copyright 2026 AsesórateYa
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+from . import res_company
+from . import res_config_settings
+from . import support_plan
+from . import support_contract
+from . import support_contract_period
+from . import support_session
+from . import sale_order
+from . import sale_order_line

@@ -1,0 +1,74 @@
+# Copyright 2026 AsesórateYa
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_is_zero
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    support_contract_ids = fields.One2many(
+        "support.contract", "sale_line_id", string="Support contracts"
+    )
+
+    def _support_create_contracts(self):
+        """Create the support contracts of confirmed lines: one per unit bought.
+
+        Idempotent: the units that already have a contract are skipped (and a
+        unique constraint guards against two transactions doing it at once), so
+        a re-confirmed order never gives a second contract.
+
+        :return: the contracts created
+        """
+        plans = self.env["support.plan"].search(
+            [("product_id", "in", self.product_id.ids)]
+        )
+        plan_by_product = {plan.product_id: plan for plan in plans}
+        vals_list = []
+        for line in self:
+            plan = plan_by_product.get(line.product_id)
+            if not plan or line.state != "sale":
+                continue
+            quantity = line.product_uom_qty
+            if not float_is_zero(quantity % 1, precision_digits=4) or quantity <= 0:
+                raise UserError(
+                    _(
+                        "%(product)s is sold by whole units: one unit is one "
+                        "support service.",
+                        product=line.product_id.display_name,
+                    )
+                )
+            done_units = set(line.support_contract_ids.mapped("sale_line_unit"))
+            for unit in range(1, int(quantity) + 1):
+                if unit not in done_units:
+                    vals_list.append(line._prepare_support_contract_values(plan, unit))
+        return self.env["support.contract"].sudo().create(vals_list)
+
+    def _prepare_support_contract_values(self, plan, unit):
+        """Values of the contract for one unit of this line.
+
+        The amount paid is the unit's price IVA included, converted to the
+        company currency and rounded once, at the end, with its rounding.
+        """
+        self.ensure_one()
+        order = self.order_id
+        company = order.company_id
+        unit_total = self.price_total / self.product_uom_qty
+        amount = order.currency_id._convert(
+            unit_total, company.currency_id, company, order.date_order, round=False
+        )
+        return {
+            "partner_id": order.partner_id.commercial_partner_id.id,
+            "plan_id": plan.id,
+            "company_id": company.id,
+            "sale_line_id": self.id,
+            "sale_line_unit": unit,
+            "user_id": order.user_id.id or self.env.user.id,
+            "amount_paid": company.currency_id.round(amount),
+            "hours_included": plan.hours_included,
+            "scope": order.support_scope,
+            "date_purchase": fields.Date.context_today(self, order.date_order),
+            "state": "confirmed",
+        }

@@ -1,0 +1,150 @@
+# Copyright 2026 AsesórateYa
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
+
+#: Kinds whose whole service is one session of a fixed length (policy §4).
+SINGLE_SESSION_KINDS = ("diagnosis", "incident")
+
+
+class SupportPlan(models.Model):
+    """A support service as the consultancy sells it (policy §1)."""
+
+    _name = "support.plan"
+    _description = "Support Plan"
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    kind = fields.Selection(
+        [
+            ("diagnosis", "Diagnosis"),
+            ("incident", "Bounded incident"),
+            ("hour_bag", "Hour bag"),
+            ("monthly", "Monthly retainer"),
+        ],
+        required=True,
+        default="hour_bag",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    product_id = fields.Many2one(
+        "product.product",
+        ondelete="restrict",
+        check_company=True,
+        domain="[('type', '=', 'service')]",
+        help="The service product sold for this plan. Its price includes IVA.",
+    )
+    list_price = fields.Float(
+        related="product_id.lst_price", string="Price (IVA included)"
+    )
+    hours_included = fields.Float(
+        required=True,
+        default=1.0,
+        help="1 hour for a diagnosis or an incident; the size of an hour bag; "
+        "the hours of each monthly cycle for a retainer.",
+    )
+    session_length = fields.Float(default=1.0, help="Usual length of a session.")
+    meetings_per_month = fields.Integer(
+        help="Meetings included in each monthly cycle (monthly retainer)."
+    )
+    validity_months = fields.Integer(
+        help="Hour bags only: months a bag stays usable after purchase. "
+        "0 means no expiry."
+    )
+    rollover_periods = fields.Integer(
+        help="Monthly retainer only: number of following cycles in which "
+        "unused hours stay available. 0 (the policy) means unused hours "
+        "expire at the close of each cycle."
+    )
+    booking_url = fields.Char(string="Booking URL")
+    contact_email = fields.Char(
+        help="Formal email channel for this service (policy §3)."
+    )
+    whatsapp_number = fields.Char(
+        string="WhatsApp number", help="Complementary channel only."
+    )
+    description = fields.Html(translate=True)
+    contract_ids = fields.One2many("support.contract", "plan_id")
+    contract_count = fields.Integer(compute="_compute_contract_count")
+
+    _sql_constraints = [
+        (
+            "product_uniq",
+            "unique(product_id)",
+            "A product can be sold for one support plan only.",
+        ),
+    ]
+
+    def _compute_contract_count(self):
+        data = self.env["support.contract"]._read_group(
+            [("plan_id", "in", self.ids)], ["plan_id"], ["__count"]
+        )
+        counts = {plan.id: count for plan, count in data}
+        for plan in self:
+            plan.contract_count = counts.get(plan.id, 0)
+
+    @api.constrains(
+        "kind",
+        "hours_included",
+        "session_length",
+        "meetings_per_month",
+        "validity_months",
+        "rollover_periods",
+    )
+    def _check_hours(self):
+        for plan in self:
+            if float_compare(plan.hours_included, 0.0, precision_digits=2) <= 0:
+                raise ValidationError(
+                    _("The hours included in a plan must be positive.")
+                )
+            if not 0 < plan.session_length <= 24:
+                raise ValidationError(
+                    _("A session lasts more than 0 and at most 24 hours.")
+                )
+            if plan.kind in SINGLE_SESSION_KINDS and (
+                float_compare(plan.hours_included, 1.0, precision_digits=2)
+                or float_compare(plan.session_length, 1.0, precision_digits=2)
+            ):
+                raise ValidationError(
+                    _(
+                        "A diagnosis or an incident is a single one-hour "
+                        "session: its hours and session length must be 1."
+                    )
+                )
+            if min(
+                plan.meetings_per_month, plan.validity_months, plan.rollover_periods
+            ) < 0:
+                raise ValidationError(
+                    _("Meetings, validity and roll-over cannot be negative.")
+                )
+            if plan.rollover_periods and plan.kind != "monthly":
+                raise ValidationError(
+                    _("Only a monthly retainer can roll unused hours over.")
+                )
+            if plan.validity_months and plan.kind != "hour_bag":
+                raise ValidationError(_("Only an hour bag can have a validity."))
+
+    @api.constrains("product_id")
+    def _check_product(self):
+        for plan in self:
+            if plan.product_id and plan.product_id.type != "service":
+                raise ValidationError(
+                    _("The product of a support plan must be a service.")
+                )
+
+    def action_view_contracts(self):
+        """Open the contracts sold under this plan."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "asesorateya_support.support_contract_action"
+        )
+        action["domain"] = [("plan_id", "=", self.id)]
+        action["context"] = {"default_plan_id": self.id}
+        return action

@@ -1,0 +1,455 @@
+# Copyright 2026 AsesórateYa
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare, float_is_zero
+
+from .support_contract import LOGGABLE_STATES
+
+#: Fields that decide how many hours a log consumed: never edited afterwards.
+CONSUMPTION_FIELDS = frozenset(
+    {"contract_id", "period_id", "partner_id", "date", "duration", "correction_of_id"}
+)
+
+
+class SupportSession(models.Model):
+    """The log of one working session (policy §4 and §11).
+
+    Every log consumes hours of its contract. A log is never deleted or
+    re-timed: a wrong duration is fixed by a correction log that keeps the
+    trail (see ``action_correct``).
+    """
+
+    _name = "support.session"
+    _description = "Support Session Log"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    contract_id = fields.Many2one(
+        "support.contract",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+        domain="[('state', 'in', ('confirmed', 'active'))]",
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Client",
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        help="Leave the contract empty and name the client to draw from its "
+        "hour bag that expires first, then the oldest.",
+    )
+    plan_id = fields.Many2one(related="contract_id.plan_id", store=True)
+    kind = fields.Selection(related="contract_id.kind", store=True)
+    company_id = fields.Many2one(related="contract_id.company_id", store=True)
+    period_id = fields.Many2one(
+        "support.contract.period",
+        string="Monthly cycle",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Consultant",
+        required=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    duration = fields.Float(
+        string="Time (hh:mm)",
+        required=True,
+        help="Time used in the session. A correction log holds the signed "
+        "difference it makes.",
+    )
+    modality = fields.Selection(
+        [
+            ("videoconference", "Videoconference"),
+            ("supervised_remote", "Supervised remote access"),
+            ("internal", "Internal work"),
+        ],
+        required=True,
+        default="videoconference",
+    )
+    objective = fields.Text(required=True, tracking=True)
+    activity = fields.Text(string="Activity done", required=True, tracking=True)
+    progress = fields.Selection(
+        [
+            ("in_progress", "In progress"),
+            ("waiting_client", "Waiting for the client"),
+            ("blocked", "Blocked"),
+            ("done", "Done"),
+        ],
+        string="Progress status",
+        required=True,
+        default="in_progress",
+        tracking=True,
+    )
+    progress_note = fields.Text(string="Progress details", tracking=True)
+    next_steps = fields.Text(tracking=True)
+    out_of_scope = fields.Boolean(
+        help="The work is outside the validated scope (policy §5)."
+    )
+    client_informed = fields.Boolean(
+        string="Client told beforehand",
+        help="The client was told before the work went beyond the balance or "
+        "the scope (policy §5, §6).",
+    )
+    client_informed_note = fields.Text(
+        string="How the client was told",
+        help="When, by which channel and what the client answered.",
+    )
+    exceeds_balance = fields.Boolean(
+        readonly=True,
+        help="The log went beyond the hours left, after the client was told.",
+    )
+    correction_of_id = fields.Many2one(
+        "support.session",
+        string="Corrects",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+    )
+    correction_ids = fields.One2many(
+        "support.session", "correction_of_id", string="Corrections"
+    )
+    correction_reason = fields.Text(readonly=True)
+    is_correction = fields.Boolean(compute="_compute_is_correction", store=True)
+    duration_effective = fields.Float(
+        string="Time after corrections",
+        compute="_compute_duration_effective",
+        help="The log's time plus the corrections made to it.",
+    )
+
+    _sql_constraints = [
+        (
+            "duration_bounds",
+            "CHECK(duration <> 0 AND duration BETWEEN -24 AND 24)",
+            "A log's time is not zero and at most 24 hours.",
+        ),
+    ]
+
+    @api.depends("contract_id")
+    def _compute_partner_id(self):
+        for session in self:
+            if session.contract_id:
+                session.partner_id = session.contract_id.partner_id
+
+    @api.depends("correction_of_id")
+    def _compute_is_correction(self):
+        for session in self:
+            session.is_correction = bool(session.correction_of_id)
+
+    @api.depends("duration", "correction_ids.duration")
+    def _compute_duration_effective(self):
+        for session in self:
+            session.duration_effective = session.duration + sum(
+                session.correction_ids.mapped("duration")
+            )
+
+    @api.depends("contract_id.name", "date")
+    def _compute_display_name(self):
+        for session in self:
+            session.display_name = f"{session.contract_id.name or ''} · {session.date or ''}"
+
+    @api.constrains("duration", "correction_of_id")
+    def _check_duration(self):
+        for session in self:
+            if session.correction_of_id:
+                original = session.correction_of_id
+                if float_compare(original.duration_effective, 0.0, 4) < 0:
+                    raise ValidationError(
+                        _("A correction cannot leave a log with negative time.")
+                    )
+                if original.correction_of_id:
+                    raise ValidationError(_("Correct the original log, not a correction."))
+            elif float_compare(session.duration, 0.0, 4) <= 0:
+                raise ValidationError(
+                    _("The time of a session must be positive (hh:mm).")
+                )
+            if abs(session.duration) > 24:
+                raise ValidationError(_("A session lasts at most 24 hours."))
+
+    @api.constrains("date", "contract_id")
+    def _check_date(self):
+        today = fields.Date.context_today(self)
+        for session in self:
+            if session.date > today:
+                raise ValidationError(
+                    _("A session is logged once it is held: %(date)s is in the future.",
+                      date=session.date)
+                )
+            if session.date < session.contract_id.date_purchase:
+                raise ValidationError(
+                    _(
+                        "%(date)s is before %(contract)s was bought (%(purchase)s).",
+                        date=session.date,
+                        contract=session.contract_id.name,
+                        purchase=session.contract_id.date_purchase,
+                    )
+                )
+
+    @api.constrains("partner_id", "contract_id")
+    def _check_partner(self):
+        for session in self:
+            if session.partner_id != session.contract_id.partner_id:
+                raise ValidationError(
+                    _("The client of a log is the client of its contract.")
+                )
+
+    @api.constrains("out_of_scope", "client_informed", "client_informed_note")
+    def _check_out_of_scope(self):
+        for session in self:
+            if session.out_of_scope and not session._is_client_informed():
+                raise ValidationError(
+                    _(
+                        "Work outside the validated scope is only logged once "
+                        "the client was told first (policy §5): tick 'Client "
+                        "told beforehand' and say how."
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        contracts_model = self.env["support.contract"]
+        for vals in vals_list:
+            if not vals.get("contract_id") and vals.get("partner_id"):
+                partner = self.env["res.partner"].browse(vals["partner_id"])
+                date = fields.Date.to_date(
+                    vals.get("date") or fields.Date.context_today(self)
+                )
+                bag = contracts_model._find_bag_for_partner(partner, date)
+                if not bag:
+                    raise UserError(
+                        _(
+                            "%(client)s has no hour bag with hours left: choose "
+                            "the contract to log on.",
+                            client=partner.commercial_partner_id.display_name,
+                        )
+                    )
+                vals["contract_id"] = bag.id
+            # The client is always the contract's: let the compute set it.
+            vals.pop("partner_id", None)
+        contracts = contracts_model.browse(
+            {vals["contract_id"] for vals in vals_list if vals.get("contract_id")}
+        )
+        contracts._lock_for_consumption()
+        for vals in vals_list:
+            contract = contracts_model.browse(vals.get("contract_id"))
+            if not contract:
+                continue
+            date = fields.Date.to_date(
+                vals.get("date") or fields.Date.context_today(self)
+            )
+            self._check_contract_takes_logs(contract, date, vals)
+            if vals.get("correction_of_id"):
+                # A correction belongs to the cycle of the log it corrects.
+                original = self.browse(vals["correction_of_id"])
+                if original.period_id.state == "closed":
+                    raise UserError(
+                        _(
+                            "The cycle of this log is closed: its hours were "
+                            "settled at the close and cannot be corrected."
+                        )
+                    )
+                vals["period_id"] = original.period_id.id
+            elif contract.kind == "monthly":
+                vals["period_id"] = self._get_open_period(contract, date).id
+        sessions = super().create(vals_list)
+        sessions._check_balance()
+        sessions.contract_id._update_state_after_consumption()
+        sessions._notify_client_informed()
+        return sessions
+
+    @api.model
+    def _check_contract_takes_logs(self, contract, date, vals):
+        """Refuse a log on a contract that cannot take one; start a confirmed one."""
+        if vals.get("correction_of_id"):
+            # A correction fixes the trail of a log already taken; it is
+            # allowed on a contract that has since closed, as long as the
+            # contract was not cancelled.
+            if contract.state == "cancelled":
+                raise UserError(_("A cancelled contract takes no logs."))
+            return
+        if contract.state not in LOGGABLE_STATES:
+            state_label = dict(contract._fields["state"].selection)[contract.state]
+            raise UserError(
+                _(
+                    "%(contract)s is %(state)s and takes no session logs.",
+                    contract=contract.name,
+                    state=state_label,
+                )
+            )
+        if contract.kind == "hour_bag" and contract.date_expiry and (
+            date > contract.date_expiry
+        ):
+            raise UserError(
+                _(
+                    "%(contract)s was valid until %(date)s.",
+                    contract=contract.name,
+                    date=contract.date_expiry,
+                )
+            )
+        if contract.state == "confirmed":
+            # The first session held is the effective start (policy §10).
+            contract.action_start(date)
+        if not contract.date_start or date < contract.date_start:
+            contract.date_start = date
+
+    @api.model
+    def _get_open_period(self, contract, date):
+        period = contract.period_ids.filtered(
+            lambda p: p.date_start <= date <= p.date_end
+        )[:1]
+        if not period:
+            raise UserError(
+                _(
+                    "%(contract)s has no monthly cycle covering %(date)s.",
+                    contract=contract.name,
+                    date=date,
+                )
+            )
+        if period.state != "open":
+            raise UserError(
+                _(
+                    "The cycle %(period)s is closed and takes no more logs.",
+                    period=period.display_name,
+                )
+            )
+        return period
+
+    def _check_balance(self):
+        """Refuse logs that go beyond the hours left unless the client was told.
+
+        Logs of one batch are checked in order, each against the balance the
+        earlier ones left.
+        """
+        consumed = {}
+        for session in self.sorted("id"):
+            contract = session.contract_id
+            if session.correction_of_id:
+                continue
+            allowed, used, period = contract._get_balance_for(session.date)
+            key = (contract.id, period.id)
+            if key not in consumed:
+                # The balance before this batch, from the stored totals.
+                batch = self.filtered(
+                    lambda s, c=contract, p=period: s.contract_id == c
+                    and s.period_id == p
+                    and not s.correction_of_id
+                )
+                consumed[key] = used - sum(batch.mapped("duration"))
+            before = consumed[key]
+            consumed[key] = before + session.duration
+            if float_compare(consumed[key], allowed, precision_digits=4) > 0:
+                if not session._is_client_informed():
+                    raise ValidationError(
+                        _(
+                            "This log of %(duration)s h goes beyond the "
+                            "%(left)s h left on %(contract)s. Tell the client "
+                            "first (policy §5, §6), then tick 'Client told "
+                            "beforehand' and say how.",
+                            duration=session.duration,
+                            left=max(allowed - before, 0.0),
+                            contract=contract.name,
+                        )
+                    )
+                session.exceeds_balance = True
+
+    def _is_client_informed(self):
+        self.ensure_one()
+        return self.client_informed and bool((self.client_informed_note or "").strip())
+
+    def _notify_client_informed(self):
+        """Post on the contract, to the client, what was done beyond scope or balance."""
+        for session in self.filtered(lambda s: s.out_of_scope or s.exceeds_balance):
+            reasons = []
+            if session.out_of_scope:
+                reasons.append(_("outside the validated scope"))
+            if session.exceeds_balance:
+                reasons.append(_("beyond the hours left"))
+            session.contract_id.message_post(
+                body=Markup("<p>%s</p><p>%s</p>")
+                % (
+                    _(
+                        "On %(date)s, %(duration)s h were logged %(reasons)s, "
+                        "as agreed with you beforehand.",
+                        date=session.date,
+                        duration=session.duration,
+                        reasons=_(" and ").join(reasons),
+                    ),
+                    session.client_informed_note,
+                ),
+                partner_ids=session.contract_id.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+
+    def write(self, vals):
+        changing = [
+            fname
+            for fname in CONSUMPTION_FIELDS & set(vals)
+            for session in self
+            if self._fields[fname].convert_to_cache(vals[fname], session, False)
+            != self._fields[fname].convert_to_cache(session[fname], session, False)
+        ]
+        if changing:
+            raise UserError(
+                _(
+                    "A log that consumed hours keeps its contract, date and "
+                    "time. Record a correction with a reason instead."
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(
+            _(
+                "Session logs consumed hours and are never deleted. Record a "
+                "correction with a reason instead."
+            )
+        )
+
+    def action_correct(self, duration, reason):
+        """Record the right time of this log as a new correction log.
+
+        :param float duration: the time the session really took (hours)
+        :param str reason: why the original time was wrong (required)
+        :return: the correction log
+        """
+        self.ensure_one()
+        if self.correction_of_id:
+            raise UserError(_("Correct the original log, not a correction."))
+        if not (reason or "").strip():
+            raise UserError(_("A correction needs a reason."))
+        if float_compare(duration, 0.0, precision_digits=4) < 0:
+            raise UserError(_("The corrected time cannot be negative."))
+        delta = duration - self.duration_effective
+        if float_is_zero(delta, precision_digits=4):
+            raise UserError(_("The corrected time is the time already logged."))
+        return self.create(
+            {
+                "contract_id": self.contract_id.id,
+                # Dated as the log it corrects, so that it counts in the same
+                # cycle; create_date and the author keep when and who.
+                "date": self.date,
+                "user_id": self.env.user.id,
+                "duration": delta,
+                "modality": "internal",
+                "objective": _("Correction of the log of %(date)s", date=self.date),
+                "activity": reason,
+                "progress": "done",
+                "correction_of_id": self.id,
+                "correction_reason": reason,
+            }
+        )

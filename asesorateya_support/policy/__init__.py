@@ -1,0 +1,6 @@
+# Copyright 2026 AsesórateYa
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Pure-Python policy rules: no Odoo imports, so they can be unit-tested alone."""
+
+from .periods import period_bounds  # noqa: F401
+from .rollover import simulate_rollover  # noqa: F401
