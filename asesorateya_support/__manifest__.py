@@ -28,7 +28,10 @@
         "views/asesorateya_support_menus.xml",
     ],
     "demo": [
-        "demo/support_demo.xml",
+        "demo/res_company_demo.xml",
+        "demo/res_users_demo.xml",
+        "demo/support_plan_demo.xml",
+        "demo/support_contract_demo.xml",
     ],
     "installable": True,
     "application": True,
