@@ -268,7 +268,7 @@ class SupportContract(models.Model):
                 lambda p: p.state == "open"
             )[:1]
 
-    def _compute_access_url(self):
+    def _compute_access_url(self):  # pylint: disable=missing-return
         super()._compute_access_url()
         for contract in self:
             contract.access_url = f"/my/support/{contract.id}"
@@ -315,9 +315,7 @@ class SupportContract(models.Model):
                 and contract.access_date_to
                 and contract.access_date_from > contract.access_date_to
             ):
-                raise ValidationError(
-                    _("The access cannot end before it begins.")
-                )
+                raise ValidationError(_("The access cannot end before it begins."))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -344,6 +342,7 @@ class SupportContract(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self.check_access_rights("write")
         locked = {"hours_included", "plan_id", "partner_id", "amount_paid"} & set(vals)
         if locked and any(c.state not in ("draft", "confirmed") for c in self):
             # Once hours are consumed, changing what was bought would silently

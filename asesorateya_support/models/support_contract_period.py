@@ -34,7 +34,9 @@ class SupportContractPeriod(models.Model):
     date_start = fields.Date(required=True, readonly=True)
     date_end = fields.Date(required=True, readonly=True)
     hours_base = fields.Float(
-        string="Hours of the plan", readonly=True, help="Hours the plan gives each cycle."
+        string="Hours of the plan",
+        readonly=True,
+        help="Hours the plan gives each cycle.",
     )
     hours_carried_in = fields.Float(
         string="Hours carried in",
@@ -71,7 +73,11 @@ class SupportContractPeriod(models.Model):
             "unique(contract_id, date_start)",
             "A contract has one cycle per start date.",
         ),
-        ("dates_check", "CHECK(date_end >= date_start)", "A cycle ends after it starts."),
+        (
+            "dates_check",
+            "CHECK(date_end >= date_start)",
+            "A cycle ends after it starts.",
+        ),
     ]
 
     @api.depends("hours_base", "hours_carried_in")
@@ -120,9 +126,7 @@ class SupportContractPeriod(models.Model):
                 ]
             )
             if overlapping:
-                raise ValidationError(
-                    _("The cycles of a contract cannot overlap.")
-                )
+                raise ValidationError(_("The cycles of a contract cannot overlap."))
             if period.contract_id.kind != "monthly":
                 raise ValidationError(
                     _("Only a monthly retainer runs in monthly cycles.")
@@ -240,22 +244,33 @@ class SupportContractPeriod(models.Model):
         )
         contracts = ended.contract_id
         for contract in contracts:
-            contract._lock_for_consumption()
-            contract.period_ids.filtered(
-                lambda p: p.state == "open" and p.date_end < today
-            )._close()
-            if contract.state == "active":
-                # Catch up cycle by cycle so that every missed month is closed.
-                period = contract.period_ids.sorted("date_start")[-1:]
-                while period.date_end < today:
-                    period = self._open_for_contract(
-                        contract, period.date_end + relativedelta(days=1)
-                    )
-                    if period.date_end < today:
-                        period._close()
+            self._roll_contract(contract, today)
         if len(ended) == batch_size:
             if not self.env.registry.in_test_mode():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             self.env.ref("asesorateya_support.ir_cron_roll_periods")._trigger()
         _logger.info("Support cycles: %s contracts rolled", len(contracts))
         return contracts
+
+    @api.model
+    def _roll_contract(self, contract, day):
+        """Close the cycles of ``contract`` that ended before ``day`` and, if
+        the service is active, open the following ones up to the cycle that
+        covers ``day``, closing each missed one on the way.
+
+        :return: the open cycle covering ``day``, possibly empty
+        """
+        contract._lock_for_consumption()
+        contract.period_ids.filtered(
+            lambda p: p.state == "open" and p.date_end < day
+        )._close()
+        period = contract.period_ids.sorted("date_start")[-1:]
+        if contract.state != "active" or not period:
+            return self.browse()
+        while period.date_end < day:
+            period = self._open_for_contract(
+                contract, period.date_end + relativedelta(days=1)
+            )
+            if period.date_end < day:
+                period._close()
+        return period.filtered(lambda p: p.state == "open" and p.date_start <= day)

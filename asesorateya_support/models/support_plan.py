@@ -118,9 +118,12 @@ class SupportPlan(models.Model):
                         "session: its hours and session length must be 1."
                     )
                 )
-            if min(
-                plan.meetings_per_month, plan.validity_months, plan.rollover_periods
-            ) < 0:
+            if (
+                min(
+                    plan.meetings_per_month, plan.validity_months, plan.rollover_periods
+                )
+                < 0
+            ):
                 raise ValidationError(
                     _("Meetings, validity and roll-over cannot be negative.")
                 )

@@ -160,7 +160,9 @@ class SupportSession(models.Model):
     @api.depends("contract_id.name", "date")
     def _compute_display_name(self):
         for session in self:
-            session.display_name = f"{session.contract_id.name or ''} · {session.date or ''}"
+            session.display_name = (
+                f"{session.contract_id.name or ''} · {session.date or ''}"
+            )
 
     @api.constrains("duration", "correction_of_id")
     def _check_duration(self):
@@ -171,14 +173,21 @@ class SupportSession(models.Model):
                     raise ValidationError(
                         _("A correction cannot leave a log with negative time.")
                     )
+                if float_compare(original.duration_effective, 24.0, 4) > 0:
+                    raise ValidationError(_("A session lasts at most 24 hours."))
                 if original.correction_of_id:
-                    raise ValidationError(_("Correct the original log, not a correction."))
-            elif float_compare(session.duration, 0.0, 4) <= 0:
-                raise ValidationError(
-                    _("The time of a session must be positive (hh:mm).")
-                )
-            if abs(session.duration) > 24:
-                raise ValidationError(_("A session lasts at most 24 hours."))
+                    raise ValidationError(
+                        _("Correct the original log, not a correction.")
+                    )
+            self._check_duration_value(session.duration, session.correction_of_id)
+
+    @api.model
+    def _check_duration_value(self, duration, is_correction):
+        """Refuse a log time that is not positive (corrections aside) or over 24 h."""
+        if not is_correction and float_compare(duration or 0.0, 0.0, 4) <= 0:
+            raise ValidationError(_("The time of a session must be positive (hh:mm)."))
+        if abs(duration or 0.0) > 24:
+            raise ValidationError(_("A session lasts at most 24 hours."))
 
     @api.constrains("date", "contract_id")
     def _check_date(self):
@@ -186,8 +195,11 @@ class SupportSession(models.Model):
         for session in self:
             if session.date > today:
                 raise ValidationError(
-                    _("A session is logged once it is held: %(date)s is in the future.",
-                      date=session.date)
+                    _(
+                        "A session is logged once it is held: %(date)s is in "
+                        "the future.",
+                        date=session.date,
+                    )
                 )
             if session.date < session.contract_id.date_purchase:
                 raise ValidationError(
@@ -221,8 +233,16 @@ class SupportSession(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Checked first: the rules below read and lock contracts, which only
+        # someone allowed to log sessions may make them do.
+        self.check_access_rights("create")
         contracts_model = self.env["support.contract"]
         for vals in vals_list:
+            # Before the insert: otherwise the SQL constraint refuses the row
+            # first, with a database error instead of the rule's message.
+            self._check_duration_value(
+                vals.get("duration"), vals.get("correction_of_id")
+            )
             if not vals.get("contract_id") and vals.get("partner_id"):
                 partner = self.env["res.partner"].browse(vals["partner_id"])
                 date = fields.Date.to_date(
@@ -290,8 +310,10 @@ class SupportSession(models.Model):
                     state=state_label,
                 )
             )
-        if contract.kind == "hour_bag" and contract.date_expiry and (
-            date > contract.date_expiry
+        if (
+            contract.kind == "hour_bag"
+            and contract.date_expiry
+            and (date > contract.date_expiry)
         ):
             raise UserError(
                 _(
@@ -311,6 +333,15 @@ class SupportSession(models.Model):
         period = contract.period_ids.filtered(
             lambda p: p.date_start <= date <= p.date_end
         )[:1]
+        last = contract.period_ids.sorted("date_start")[-1:]
+        if (
+            not period
+            and last
+            and last.date_end < date <= fields.Date.context_today(self)
+        ):
+            # The daily cron has not run yet today: roll the cycles now rather
+            # than refuse the consultant's log.
+            period = self.env["support.contract.period"]._roll_contract(contract, date)
         if not period:
             raise UserError(
                 _(
@@ -344,9 +375,11 @@ class SupportSession(models.Model):
             if key not in consumed:
                 # The balance before this batch, from the stored totals.
                 batch = self.filtered(
-                    lambda s, c=contract, p=period: s.contract_id == c
-                    and s.period_id == p
-                    and not s.correction_of_id
+                    lambda s, c=contract, p=period: (
+                        s.contract_id == c
+                        and s.period_id == p
+                        and not s.correction_of_id
+                    )
                 )
                 consumed[key] = used - sum(batch.mapped("duration"))
             before = consumed[key]
@@ -371,7 +404,7 @@ class SupportSession(models.Model):
         return self.client_informed and bool((self.client_informed_note or "").strip())
 
     def _notify_client_informed(self):
-        """Post on the contract, to the client, what was done beyond scope or balance."""
+        """Tell the client, on the contract, of work beyond scope or balance."""
         for session in self.filtered(lambda s: s.out_of_scope or s.exceeds_balance):
             reasons = []
             if session.out_of_scope:

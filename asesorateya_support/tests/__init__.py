@@ -1,0 +1,13 @@
+# Copyright 2026 AsesórateYa
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+from . import test_bag_validity
+from . import test_contract
+from . import test_mail
+from . import test_monthly
+from . import test_performance
+from . import test_plan
+from . import test_policy
+from . import test_sale
+from . import test_security
+from . import test_session

@@ -1,0 +1,170 @@
+# Copyright 2026 AsesórateYa
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import SupportCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSupportPlan(SupportCommon):
+    """The four kinds of service and what each plan may say (policy §1, §4)."""
+
+    def _plan_vals(self, kind, **values):
+        product = self.env["product.product"].create(
+            {
+                "name": f"Product {kind}",
+                "type": "service",
+                "company_id": self.company.id,
+            }
+        )
+        vals = {
+            "name": f"Plan {kind}",
+            "kind": kind,
+            "product_id": product.id,
+            "company_id": self.company.id,
+            "hours_included": 1.0,
+        }
+        vals.update(values)
+        return vals
+
+    def test_kinds(self):
+        kinds = [
+            key for key, _label in self.env["support.plan"]._fields["kind"].selection
+        ]
+        self.assertEqual(kinds, ["diagnosis", "incident", "hour_bag", "monthly"])
+        self.assertEqual(self.plan_diagnosis.kind, "diagnosis")
+        self.assertEqual(self.plan_incident.kind, "incident")
+        self.assertEqual(self.plan_bag.kind, "hour_bag")
+        self.assertEqual(self.plan_monthly.kind, "monthly")
+        self.assertEqual(self.plan_bag.list_price, 400000.0)
+        self.assertEqual(self.plan_monthly.currency_id, self.currency_clp)
+
+    def test_single_session_kinds_have_one_hour(self):
+        Plan = self.env["support.plan"]
+        for kind in ("diagnosis", "incident"):
+            with self.subTest(kind=kind):
+                with self.assertRaisesText(ValidationError, "single one-hour"):
+                    Plan.create(self._plan_vals(kind, hours_included=2.0))
+                with self.assertRaisesText(ValidationError, "single one-hour"):
+                    Plan.create(self._plan_vals(kind, hours_included=0.5))
+                with self.assertRaisesText(ValidationError, "single one-hour"):
+                    Plan.create(self._plan_vals(kind, session_length=2.0))
+                plan = Plan.create(self._plan_vals(kind))
+                self.assertEqual(plan.hours_included, 1.0)
+        # A bag turned into a diagnosis keeps its 10 h: refused.
+        with self.assertRaisesText(ValidationError, "single one-hour"):
+            self.plan_bag.kind = "diagnosis"
+
+    def test_hours_positive(self):
+        Plan = self.env["support.plan"]
+        for hours in (0.0, -1.0):
+            with self.assertRaisesText(ValidationError, "must be positive"):
+                Plan.create(self._plan_vals("hour_bag", hours_included=hours))
+        for length in (0.0, 25.0):
+            with self.assertRaisesText(ValidationError, "at most 24 hours"):
+                Plan.create(self._plan_vals("hour_bag", session_length=length))
+
+    def test_negative_counts_refused(self):
+        Plan = self.env["support.plan"]
+        for fname, kind in (
+            ("meetings_per_month", "monthly"),
+            ("validity_months", "hour_bag"),
+            ("rollover_periods", "monthly"),
+        ):
+            with self.subTest(field=fname):
+                with self.assertRaisesText(ValidationError, "cannot be negative"):
+                    Plan.create(self._plan_vals(kind, **{fname: -1}))
+
+    def test_rollover_only_monthly(self):
+        Plan = self.env["support.plan"]
+        for kind in ("diagnosis", "incident", "hour_bag"):
+            with self.subTest(kind=kind):
+                with self.assertRaisesText(ValidationError, "Only a monthly retainer"):
+                    Plan.create(self._plan_vals(kind, rollover_periods=1))
+        plan = Plan.create(
+            self._plan_vals("monthly", hours_included=8, rollover_periods=1)
+        )
+        self.assertEqual(plan.rollover_periods, 1)
+
+    def test_validity_only_bags(self):
+        Plan = self.env["support.plan"]
+        for kind in ("diagnosis", "incident", "monthly"):
+            with self.subTest(kind=kind):
+                with self.assertRaisesText(ValidationError, "Only an hour bag"):
+                    Plan.create(self._plan_vals(kind, validity_months=3))
+        plan = Plan.create(
+            self._plan_vals("hour_bag", hours_included=10, validity_months=3)
+        )
+        self.assertEqual(plan.validity_months, 3)
+
+    def test_product_must_be_service(self):
+        goods = self.env["product.product"].create(
+            {"name": "Goods", "type": "consu", "company_id": self.company.id}
+        )
+        with self.assertRaisesText(ValidationError, "must be a service"):
+            self.env["support.plan"].create(
+                dict(self._plan_vals("hour_bag"), product_id=goods.id)
+            )
+        with self.assertRaisesText(ValidationError, "must be a service"):
+            self.plan_bag.product_id = goods
+
+    def test_one_plan_per_product(self):
+        vals = dict(self._plan_vals("hour_bag"), product_id=self.plan_bag.product_id.id)
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            self.env["support.plan"].create(vals)
+
+    def test_contract_count_and_action(self):
+        contract = self.env["support.contract"].create(
+            {"partner_id": self.client_a.id, "plan_id": self.plan_diagnosis.id}
+        )
+        self.assertEqual(self.plan_diagnosis.contract_count, 1)
+        self.assertEqual(self.plan_incident.contract_count, 0)
+        action = self.plan_diagnosis.action_view_contracts()
+        self.assertEqual(
+            self.env["support.contract"].search(action["domain"]), contract
+        )
+
+    def test_shipped_plans(self):
+        """The plans of the policy, as installed: prices IVA included, no roll-over."""
+        expected = {
+            "support_plan_diagnosis": ("diagnosis", 1.0, 60000.0, 0),
+            "support_plan_incident": ("incident", 1.0, 60000.0, 0),
+            "support_plan_hour_bag_10": ("hour_bag", 10.0, 400000.0, 0),
+            "support_plan_monthly_8": ("monthly", 8.0, 300000.0, 2),
+        }
+        for xmlid, (kind, hours, price, meetings) in expected.items():
+            with self.subTest(plan=xmlid):
+                plan = self.env.ref(f"asesorateya_support.{xmlid}")
+                self.assertEqual(plan.kind, kind)
+                self.assertEqual(plan.hours_included, hours)
+                self.assertEqual(plan.product_id.lst_price, price)
+                self.assertEqual(plan.product_id.type, "service")
+                self.assertEqual(plan.meetings_per_month, meetings)
+                self.assertEqual(
+                    plan.rollover_periods,
+                    0,
+                    "policy §7: unused monthly hours never carry over",
+                )
+                self.assertEqual(plan.validity_months, 0)
+
+    def test_plan_company_product(self):
+        """A plan sells a product of its own company (or a shared one)."""
+        product_b = self.env["product.product"].create(
+            {"name": "B service", "type": "service", "company_id": self.company_b.id}
+        )
+        with self.assertRaisesText(UserError, "Incompatible companies"):
+            self.env["support.plan"].create(
+                dict(self._plan_vals("hour_bag"), product_id=product_b.id)
+            )
+        shared = self.env["product.product"].create(
+            {"name": "Shared", "type": "service", "company_id": False}
+        )
+        plan = self.env["support.plan"].create(
+            dict(self._plan_vals("hour_bag"), product_id=shared.id)
+        )
+        self.assertEqual(plan.product_id, shared)
