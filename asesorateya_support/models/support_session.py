@@ -69,6 +69,7 @@ class SupportSession(models.Model):
     duration = fields.Float(
         string="Time (hh:mm)",
         required=True,
+        default=1.0,
         help="Time used in the session. A correction log holds the signed "
         "difference it makes.",
     )
@@ -160,9 +161,8 @@ class SupportSession(models.Model):
     @api.depends("contract_id.name", "date")
     def _compute_display_name(self):
         for session in self:
-            session.display_name = (
-                f"{session.contract_id.name or ''} · {session.date or ''}"
-            )
+            parts = [session.contract_id.name, session.date and str(session.date)]
+            session.display_name = " · ".join(part for part in parts if part)
 
     @api.constrains("duration", "correction_of_id")
     def _check_duration(self):
