@@ -218,7 +218,7 @@ class SupportContract(models.Model):
         for contract in self:
             included = contract.hours_included
             if contract.kind == "monthly":
-                period = contract.period_ids.filtered(lambda p: p.state == "open")[:1]
+                period = contract.current_period_id
                 included = period.hours_allowed if period else included
                 used = period.hours_used if period else 0.0
             else:
@@ -262,6 +262,7 @@ class SupportContract(models.Model):
         for contract in self:
             contract.session_count = counts.get(contract.id, 0)
 
+    @api.depends("period_ids.state")
     def _compute_current_period_id(self):
         for contract in self:
             contract.current_period_id = contract.period_ids.filtered(
@@ -591,11 +592,17 @@ class SupportContract(models.Model):
         """
         self.ensure_one()
         if self.kind == "monthly":
-            period = self.period_ids.filtered(
-                lambda p: p.date_start <= date <= p.date_end
-            )[:1]
+            period = self._period_for(date)
             return period.hours_allowed, period.hours_used, period
         return self.hours_included, self.hours_used, self.env["support.contract.period"]
+
+    def _period_for(self, date):
+        """The monthly cycle of this contract that covers ``date``, if any."""
+        self.ensure_one()
+        covering = self.period_ids.filtered(
+            lambda p: p.date_start <= date <= p.date_end
+        )
+        return covering[:1]
 
     @api.model
     def _cron_expire_bags(self):

@@ -150,11 +150,9 @@ class SupportContractPeriod(models.Model):
 
         :return: the open cycle covering ``date``
         """
-        existing = contract.period_ids.filtered(
-            lambda p: p.date_start <= date <= p.date_end
-        )
+        existing = contract._period_for(date)
         if existing:
-            return existing[:1]
+            return existing
         last = contract.period_ids.sorted("date_start")[-1:]
         if last and last.date_end >= date:
             raise UserError(_("A later cycle already exists for this contract."))

@@ -243,11 +243,11 @@ class SupportSession(models.Model):
             self._check_duration_value(
                 vals.get("duration"), vals.get("correction_of_id")
             )
+            if not vals.get("date"):
+                vals["date"] = fields.Date.context_today(self)
             if not vals.get("contract_id") and vals.get("partner_id"):
                 partner = self.env["res.partner"].browse(vals["partner_id"])
-                date = fields.Date.to_date(
-                    vals.get("date") or fields.Date.context_today(self)
-                )
+                date = fields.Date.to_date(vals["date"])
                 bag = contracts_model._find_bag_for_partner(partner, date)
                 if not bag:
                     raise UserError(
@@ -268,9 +268,7 @@ class SupportSession(models.Model):
             contract = contracts_model.browse(vals.get("contract_id"))
             if not contract:
                 continue
-            date = fields.Date.to_date(
-                vals.get("date") or fields.Date.context_today(self)
-            )
+            date = fields.Date.to_date(vals["date"])
             self._check_contract_takes_logs(contract, date, vals)
             if vals.get("correction_of_id"):
                 # A correction belongs to the cycle of the log it corrects.
@@ -330,9 +328,7 @@ class SupportSession(models.Model):
 
     @api.model
     def _get_open_period(self, contract, date):
-        period = contract.period_ids.filtered(
-            lambda p: p.date_start <= date <= p.date_end
-        )[:1]
+        period = contract._period_for(date)
         last = contract.period_ids.sorted("date_start")[-1:]
         if (
             not period
