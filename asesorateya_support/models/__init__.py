@@ -3,9 +3,13 @@
 
 from . import res_company
 from . import res_config_settings
+from . import support_policy
 from . import support_plan
 from . import support_contract
 from . import support_contract_period
 from . import support_session
+from . import support_project_item
+from . import support_cancellation
+from . import support_credit
 from . import sale_order
 from . import sale_order_line

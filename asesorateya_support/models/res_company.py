@@ -3,6 +3,9 @@
 
 from odoo import fields, models
 
+#: The policy shipped with the addon, used when a company names none.
+DEFAULT_POLICY_XMLID = "asesorateya_support.support_policy_support"
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -31,3 +34,25 @@ class ResCompany(models.Model):
         string="Default booking URL",
         help="Where clients book their sessions when a plan sets none.",
     )
+    support_policy_id = fields.Many2one(
+        "support.policy",
+        string="Default cancellation policy",
+        help="Governs the contracts of plans that name no policy.",
+    )
+    support_credit_reminder_days = fields.Integer(
+        string="Credit expiry reminder (days before)",
+        default=15,
+        help="Clients are reminded of an unused credit this many days before "
+        "it expires.",
+    )
+
+    def _get_support_policy(self):
+        """The default cancellation policy of this company.
+
+        :return: a ``support.policy``, possibly empty
+        """
+        self.ensure_one()
+        policy = self.support_policy_id
+        if not policy:
+            policy = self.env.ref(DEFAULT_POLICY_XMLID, raise_if_not_found=False)
+        return policy or self.env["support.policy"]

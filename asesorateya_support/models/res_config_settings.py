@@ -1,7 +1,18 @@
 # Copyright 2026 AsesórateYa
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .support_policy import OUTCOME_SELECTION
+
+#: Settings field -> term of the default policy's version in force.
+POLICY_SETTINGS = {
+    "support_withdrawal_days": "withdrawal_days",
+    "support_before_start_outcome": "before_start_outcome",
+    "support_started_outcome": "started_outcome",
+    "support_credit_validity_months": "credit_validity_months",
+    "support_refund_needs_approval": "refund_needs_approval",
+}
 
 
 class ResConfigSettings(models.TransientModel):
@@ -22,3 +33,64 @@ class ResConfigSettings(models.TransientModel):
     support_booking_url = fields.Char(
         related="company_id.support_booking_url", readonly=False
     )
+    support_policy_id = fields.Many2one(
+        "support.policy",
+        string="Default cancellation policy",
+        compute="_compute_support_policy_terms",
+        readonly=False,
+        store=False,
+    )
+    support_credit_reminder_days = fields.Integer(
+        related="company_id.support_credit_reminder_days", readonly=False
+    )
+    # The default policy's terms: saving a change makes a new version when
+    # the one in force already governs contracts.
+    support_withdrawal_days = fields.Integer(
+        string="Statutory withdrawal (days)",
+        compute="_compute_support_policy_terms",
+        readonly=False,
+    )
+    support_before_start_outcome = fields.Selection(
+        OUTCOME_SELECTION,
+        string="Before the start",
+        compute="_compute_support_policy_terms",
+        readonly=False,
+    )
+    support_started_outcome = fields.Selection(
+        OUTCOME_SELECTION,
+        string="After the start",
+        compute="_compute_support_policy_terms",
+        readonly=False,
+    )
+    support_credit_validity_months = fields.Integer(
+        string="Credit validity (months)",
+        compute="_compute_support_policy_terms",
+        readonly=False,
+    )
+    support_refund_needs_approval = fields.Boolean(
+        string="Refund instead of credit needs a manager",
+        compute="_compute_support_policy_terms",
+        readonly=False,
+    )
+
+    @api.depends("company_id")
+    def _compute_support_policy_terms(self):
+        for settings in self:
+            policy = settings.company_id._get_support_policy()
+            settings.support_policy_id = policy
+            version = policy.current_version_id
+            for field_name, term in POLICY_SETTINGS.items():
+                settings[field_name] = version[term] if version else False
+
+    def set_values(self):
+        super().set_values()
+        for settings in self:
+            company = settings.company_id
+            if settings.support_policy_id != company.support_policy_id:
+                company.support_policy_id = settings.support_policy_id
+            policy = settings.support_policy_id
+            if not policy:
+                continue
+            policy._set_terms(
+                {term: settings[name] for name, term in POLICY_SETTINGS.items()}
+            )

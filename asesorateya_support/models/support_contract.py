@@ -5,12 +5,15 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_is_zero
+from odoo.tools import float_is_zero, format_amount, format_date
 
+from ..policy import QUOTE_KEYS, compute_quote, weighted_progress
 from .support_plan import SINGLE_SESSION_KINDS
 
 #: States in which a contract can take session logs.
 LOGGABLE_STATES = ("confirmed", "active")
+#: States from which a contract can be cancelled.
+CANCELLABLE_STATES = ("draft", "confirmed", "waiting", "active", "paused", "exhausted")
 #: States in which a contract is over.
 CLOSED_STATES = ("exhausted", "done", "cancelled")
 
@@ -177,6 +180,45 @@ class SupportContract(models.Model):
         string="Current cycle",
     )
     meetings_per_month = fields.Integer(related="plan_id.meetings_per_month")
+    policy_version_id = fields.Many2one(
+        "support.policy.version",
+        string="Policy version",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The cancellation and refund policy in force when the client "
+        "bought or accepted: it governs this contract even if the policy "
+        "changes later (agency policy §8.1).",
+    )
+    policy_id = fields.Many2one(related="policy_version_id.policy_id", string="Policy")
+    amount_total = fields.Monetary(
+        string="Project price",
+        tracking=True,
+        help="Projects: the full price, IVA included, of which the deposit is "
+        "paid up front and the balance at delivery.",
+    )
+    amount_deposit = fields.Monetary(
+        string="Non-refundable deposit",
+        compute="_compute_amount_deposit",
+        store=True,
+        help="Projects: the share of the price the policy never refunds.",
+    )
+    project_item_ids = fields.One2many(
+        "support.project.item", "contract_id", string="Deliverable items"
+    )
+    project_progress = fields.Float(
+        string="Progress (%)",
+        compute="_compute_project_progress",
+        store=True,
+        help="Projects: the items' progress weighted by their weights.",
+    )
+    cancellation_ids = fields.One2many(
+        "support.cancellation", "contract_id", string="Cancellations"
+    )
+    credit_ids = fields.One2many(
+        "support.credit", "contract_id", string="Credits issued"
+    )
 
     _sql_constraints = [
         (
@@ -269,6 +311,26 @@ class SupportContract(models.Model):
                 lambda p: p.state == "open"
             )[:1]
 
+    @api.depends("kind", "amount_total", "policy_version_id.deposit_percent")
+    def _compute_amount_deposit(self):
+        for contract in self:
+            if contract.kind == "project":
+                contract.amount_deposit = contract.currency_id.round(
+                    contract.amount_total
+                    * contract.policy_version_id.deposit_percent
+                    / 100.0
+                )
+            else:
+                contract.amount_deposit = 0.0
+
+    @api.depends("project_item_ids.weight", "project_item_ids.progress")
+    def _compute_project_progress(self):
+        for contract in self:
+            contract.project_progress = sum(
+                item.weight * item.progress / 100.0
+                for item in contract.project_item_ids
+            )
+
     def _compute_access_url(self):  # pylint: disable=missing-return
         super()._compute_access_url()
         for contract in self:
@@ -336,6 +398,15 @@ class SupportContract(models.Model):
                 vals["date_expiry"] = purchase + relativedelta(
                     months=plan.validity_months
                 )
+            if not vals.get("policy_version_id"):
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                policy = plan.policy_id or company._get_support_policy()
+                purchase = fields.Date.to_date(
+                    vals.get("date_purchase") or fields.Date.context_today(self)
+                )
+                vals["policy_version_id"] = policy._version_at(purchase).id
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code(
                     "support.contract"
@@ -344,7 +415,14 @@ class SupportContract(models.Model):
 
     def write(self, vals):
         self.check_access_rights("write")
-        locked = {"hours_included", "plan_id", "partner_id", "amount_paid"} & set(vals)
+        locked = {
+            "hours_included",
+            "plan_id",
+            "partner_id",
+            "amount_paid",
+            "amount_total",
+            "policy_version_id",
+        } & set(vals)
         if locked and any(c.state not in ("draft", "confirmed") for c in self):
             # Once hours are consumed, changing what was bought would silently
             # rewrite the client's balance: corrections go through new records.
@@ -400,6 +478,9 @@ class SupportContract(models.Model):
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
         for contract in self:
             contract.state = "active"
+            if contract.kind == "project":
+                contract._check_project_items()
+                contract.date_start = date
             if contract.kind == "monthly":
                 contract.date_start = date
                 contract.env["support.contract.period"]._open_for_contract(
@@ -471,10 +552,11 @@ class SupportContract(models.Model):
         self.write({"state": "done", "date_end": today})
 
     def action_cancel(self):
-        """Cancel a contract that has consumed nothing.
+        """Cancel a contract that leaves nothing to settle.
 
-        A contract with consumed hours is cancelled through the cancellation
-        policy, which settles what was paid; this plain cancel refuses it.
+        Only a draft, or a contract nobody paid for and nothing was done on,
+        is cancelled plainly. Any other goes through the cancellation policy
+        (``action_open_cancellation``), which settles what was paid.
         """
         for contract in self:
             if contract.session_ids:
@@ -486,11 +568,36 @@ class SupportContract(models.Model):
                         contract=contract.name,
                     )
                 )
-        self._check_state(
-            ("draft", "confirmed", "waiting", "active", "paused"), _("Cancelling")
-        )
+            if contract.state != "draft" and not contract.currency_id.is_zero(
+                contract.amount_paid
+            ):
+                raise UserError(
+                    _(
+                        "%(contract)s was paid: it is cancelled through the "
+                        "cancellation policy, which settles the refund or "
+                        "credit.",
+                        contract=contract.name,
+                    )
+                )
+        self._check_state(CANCELLABLE_STATES, _("Cancelling"))
+        self._set_cancelled(fields.Date.context_today(self))
+
+    def _set_cancelled(self, date):
         self.period_ids.filtered(lambda p: p.state == "open")._close()
-        self.write({"state": "cancelled", "date_end": fields.Date.context_today(self)})
+        self.write({"state": "cancelled", "date_end": date})
+
+    def action_open_cancellation(self):
+        """Open the cancellation wizard: the quote, then the client's choice."""
+        self.ensure_one()
+        self._check_state(CANCELLABLE_STATES, _("Cancelling"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Cancel %(contract)s", contract=self.name),
+            "res_model": "support.contract.cancel",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_contract_id": self.id},
+        }
 
     def action_log_session(self):
         """Open a session log form prefilled for this contract."""
@@ -506,6 +613,16 @@ class SupportContract(models.Model):
                 "default_user_id": self.env.user.id,
                 "default_duration": self.plan_id.session_length,
             },
+        }
+
+    def action_view_cancellation(self):
+        """Open the cancellation of this contract."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "support.cancellation",
+            "res_id": self.cancellation_ids[:1].id,
+            "view_mode": "form",
         }
 
     def action_view_sessions(self):
@@ -626,3 +743,439 @@ class SupportContract(models.Model):
             )
         bags.write({"state": "done", "date_end": today})
         return bags
+
+    # ------------------------------------------------------------------
+    # Projects (agency policy §4.3)
+    # ------------------------------------------------------------------
+    def _check_items_editable(self, action, before_start_only=False):
+        """Items of a closed project, or their weights once work began, are kept."""
+        for contract in self:
+            closed = contract.state in CLOSED_STATES
+            if closed or (before_start_only and contract.date_start):
+                raise UserError(
+                    _(
+                        "%(action)s is not possible on %(contract)s once %(when)s.",
+                        action=action,
+                        contract=contract.name,
+                        when=_("it is closed") if closed else _("work has started"),
+                    )
+                )
+
+    def _check_project_items(self):
+        """A project's items must weigh 100% in all before work starts."""
+        for contract in self.filtered(lambda c: c.kind == "project"):
+            if not contract.project_item_ids:
+                raise UserError(
+                    _(
+                        "%(contract)s has no deliverable items: list them with "
+                        "their weights before the work starts.",
+                        contract=contract.name,
+                    )
+                )
+            total = sum(contract.project_item_ids.mapped("weight"))
+            if (
+                contract.currency_id.compare_amounts(total, 100.0)
+                and abs(total - 100.0) > 1e-6
+            ):
+                raise UserError(
+                    _(
+                        "The weights of the items of %(contract)s add up to "
+                        "%(total)s%%, not 100%%.",
+                        contract=contract.name,
+                        total=total,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Cancellation policy (support policy §10, agency policy §3, §4)
+    # ------------------------------------------------------------------
+    def _get_policy_version(self):
+        self.ensure_one()
+        if not self.policy_version_id:
+            raise UserError(
+                _(
+                    "No cancellation policy governs %(contract)s: set a default "
+                    "policy in Settings > Odoo Support.",
+                    contract=self.name,
+                )
+            )
+        return self.policy_version_id
+
+    def cancellation_quote(self, request_date=None):
+        """What cancelling this contract on ``request_date`` gives the client.
+
+        The single source of truth of every cancellation: the wizard, the
+        portal and the reports show it, and a confirmed cancellation stores
+        it. It never writes. The maths live in
+        :func:`odoo.addons.asesorateya_support.policy.compute_quote`; this
+        method gathers the facts (the policy version that governs the
+        contract, the hours used, the current cycle, the project's progress)
+        with a constant number of queries, whatever the number of logs.
+
+        :param request_date: the day the client asked (default: today)
+        :return: a dict with exactly the keys ``phase``, ``legal_basis``,
+            ``amount_paid``, ``work_done_amount``, ``refundable_amount``,
+            ``refund_amount``, ``credit_amount``, ``extra_invoice_amount``,
+            ``credit_expiry_date`` and ``explanation``: amounts in the
+            contract currency, IVA included, never negative; the explanation
+            in Spanish, citing the policy clause
+        :raise UserError: on a request dated before the purchase or in the
+            future, a project whose items do not weigh 100%, or no policy
+        """
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        request_date = fields.Date.to_date(request_date) or today
+        if request_date > today:
+            raise UserError(_("A cancellation request cannot be dated in the future."))
+        if request_date < self.date_purchase:
+            raise UserError(
+                _(
+                    "The request (%(date)s) cannot precede the purchase of "
+                    "%(contract)s (%(purchase)s).",
+                    date=format_date(self.env, request_date),
+                    contract=self.name,
+                    purchase=format_date(self.env, self.date_purchase),
+                )
+            )
+        version = self._get_policy_version()
+        facts = dict(
+            version._terms_for_quote(),
+            kind=self.kind,
+            request_date=request_date,
+            date_purchase=self.date_purchase,
+            date_start=self.date_start,
+            amount_paid=self.amount_paid,
+            rounding=self.currency_id.rounding,
+        )
+        period = self.env["support.contract.period"]
+        if self.kind == "hour_bag":
+            facts.update(hours_included=self.hours_included, hours_used=self.hours_used)
+        elif self.kind == "monthly":
+            period = self._period_for(request_date)
+            facts.update(
+                has_period=bool(period),
+                period_fee=period.fee_amount,
+                period_hours=period.hours_base,
+                period_hours_used=period.hours_used,
+                period_hours_carried_in=period.hours_carried_in,
+            )
+        elif self.kind == "project":
+            if self.date_start:
+                self._check_project_items()
+            facts.update(
+                project_total=self.amount_total,
+                deposit_amount=self.amount_deposit,
+                project_progress=weighted_progress(
+                    [(i.weight, i.progress) for i in self.project_item_ids]
+                    or [(100, 0)],
+                    version.progress_step_percent,
+                ),
+            )
+        quote, details = compute_quote(**facts)
+        for key in QUOTE_KEYS[2:8]:
+            quote[key] = float(quote[key])
+        quote["explanation"] = self._cancellation_explanation(
+            quote, details, version, request_date, period
+        )
+        return quote
+
+    def action_cancel_by_policy(
+        self, request_date=None, preference="policy", reason=None, channel="backend"
+    ):
+        """Cancel the contract as its policy says, and settle what was paid.
+
+        The quote of ``request_date`` is stored in a ``support.cancellation``
+        with the decision. A refund the policy does not grant by itself (the
+        client prefers a refund to the credit, or the policy asks for a
+        review) waits for a manager, unless a manager records it; everything
+        else is settled at once. Work done beyond what was paid (projects) is
+        invoiced. The contract is cancelled on the request date and takes no
+        more logs.
+
+        :param str preference: what the client asked for: ``policy`` (the
+            policy's outcome), ``credit`` or ``refund``
+        :param str channel: ``backend`` or ``portal``
+        :return: the ``support.cancellation``
+        """
+        self.ensure_one()
+        if preference not in ("policy", "credit", "refund"):
+            raise UserError(_("Choose a credit, a refund or what the policy says."))
+        # Serialise two confirmations of the same cancellation: the second
+        # waits, then sees the contract cancelled.
+        self._lock_for_consumption()
+        self.invalidate_recordset(["state"])
+        if self.state == "cancelled" or self.cancellation_ids:
+            raise UserError(_("%(contract)s is already cancelled.", contract=self.name))
+        self._check_state(CANCELLABLE_STATES, _("Cancelling"))
+        quote = self.cancellation_quote(request_date)
+        request_date = fields.Date.to_date(request_date) or fields.Date.context_today(
+            self
+        )
+        last_log = max(self.session_ids.mapped("date"), default=None)
+        if last_log and last_log > request_date:
+            raise UserError(
+                _(
+                    "A session was logged on %(date)s, after the request date: "
+                    "date the request on or after the last session.",
+                    date=format_date(self.env, last_log),
+                )
+            )
+        version = self.policy_version_id
+        if not quote["refundable_amount"]:
+            decision, pending = "none", False
+        elif preference == "credit":
+            decision, pending = "credit", False
+        elif quote["refund_amount"]:
+            decision, pending = "refund", False
+        elif quote["credit_amount"] and preference == "policy":
+            decision, pending = "credit", False
+        else:
+            # A refund instead of the credit, or a policy that asks for review.
+            decision = "refund" if preference == "refund" else False
+            is_manager = self.env.user.has_group(
+                "asesorateya_support.asesorateya_support_group_manager"
+            )
+            needs_manager = not quote["credit_amount"] or version.refund_needs_approval
+            pending = needs_manager and not (is_manager and decision)
+        cancellation = (
+            self.env["support.cancellation"]
+            .sudo()
+            .create(
+                {
+                    "contract_id": self.id,
+                    "policy_version_id": version.id,
+                    "request_date": request_date,
+                    "requested_by_id": self.env.user.id,
+                    "channel": channel,
+                    "reason": reason,
+                    "client_preference": preference,
+                    "phase": quote["phase"],
+                    "legal_basis": quote["legal_basis"],
+                    "amount_paid": quote["amount_paid"],
+                    "work_done_amount": quote["work_done_amount"],
+                    "refundable_amount": quote["refundable_amount"],
+                    "quote_refund_amount": quote["refund_amount"],
+                    "quote_credit_amount": quote["credit_amount"],
+                    "extra_invoice_amount": quote["extra_invoice_amount"],
+                    "credit_expiry_date": quote["credit_expiry_date"],
+                    "explanation": quote["explanation"],
+                    "state": "to_approve" if pending else "done",
+                }
+            )
+        )
+        self._set_cancelled(request_date)
+        self.message_post(
+            body=_(
+                "Cancellation requested on %(date)s (%(name)s).\n%(explanation)s",
+                date=format_date(self.env, request_date),
+                name=cancellation.name,
+                explanation=quote["explanation"],
+            ),
+            partner_ids=self.partner_id.ids,
+            subtype_xmlid="mail.mt_comment",
+        )
+        if quote["extra_invoice_amount"]:
+            cancellation.extra_move_id = cancellation._create_move(
+                "out_invoice",
+                quote["extra_invoice_amount"],
+                _(
+                    "Work done on %(contract)s beyond what was paid "
+                    "(cancellation %(name)s)",
+                    contract=self.name,
+                    name=cancellation.name,
+                ),
+            )
+        if pending:
+            cancellation._schedule_approval()
+        else:
+            cancellation._settle(decision, user=self.env.user)
+        return cancellation.sudo(self.env.su)
+
+    def _get_explanation_lang(self):
+        """The language of a quote's explanation: the client's when it speaks
+        Spanish, else the installed Spanish closest to Chile (the policies
+        are Spanish documents), else the user's."""
+        self.ensure_one()
+        if (self.partner_id.lang or "").startswith("es"):
+            return self.partner_id.lang
+        installed = [code for code, _name in self.env["res.lang"].get_installed()]
+        for code in ["es_CL"] + sorted(c for c in installed if c.startswith("es")):
+            if code in installed:
+                return code
+        return self.env.lang
+
+    def _cancellation_explanation(self, quote, details, version, request_date, period):
+        """The quote told to the client, citing the policy clause."""
+        # ``_()`` reads the language from ``self``: rebinding it is the point.
+        self = self.with_context(lang=self._get_explanation_lang())  # pylint: disable=self-cls-assignment
+        env = self.env
+        currency = self.currency_id
+
+        def money(value):
+            return format_amount(env, value, currency)
+
+        def day(value):
+            return format_date(env, value)
+
+        is_agency = self.kind == "project"
+        lines = [
+            _(
+                "Governed by %(policy)s (version %(number)s, in force since "
+                "%(date)s), accepted on %(purchase)s.",
+                policy=version.policy_id.name,
+                number=version.number,
+                date=day(version.date_from),
+                purchase=day(self.date_purchase),
+            )
+        ]
+        basis = quote["legal_basis"]
+        if basis == "withdrawal":
+            lines.append(
+                _(
+                    "Your request of %(date)s is within the statutory "
+                    "withdrawal period of %(days)s days from the purchase and "
+                    "the service has not started (SERNAC; policy §10): the "
+                    "whole amount paid, %(amount)s, is refunded.",
+                    date=day(request_date),
+                    days=version.withdrawal_days,
+                    amount=money(quote["amount_paid"]),
+                )
+            )
+        elif basis == "before_start":
+            lines.append(
+                _(
+                    "The service has not started yet (no session held, no "
+                    "hours used, no cycle begun; policy §10): nothing is "
+                    "charged for work.",
+                )
+            )
+            if is_agency and details["deposit"]:
+                lines.append(
+                    _(
+                        "The deposit of %(deposit)s is not refundable (agency "
+                        "policy §3.3).",
+                        deposit=money(details["deposit"]),
+                    )
+                )
+        elif self.kind == "hour_bag":
+            lines.append(
+                _(
+                    "The service started on %(start)s. The work done is "
+                    "charged (policy §10): %(used)s h of %(included)s h at "
+                    "%(rate)s per hour, %(work)s.",
+                    start=day(self.date_start),
+                    used=_format_hours(self.hours_used),
+                    included=_format_hours(self.hours_included),
+                    rate=money(float(details["rate"])),
+                    work=money(quote["work_done_amount"]),
+                )
+            )
+        elif self.kind in SINGLE_SESSION_KINDS:
+            lines.append(
+                _(
+                    "The session of this service was held on %(start)s: it is "
+                    "the whole service (policy §4), so the amount paid, "
+                    "%(work)s, covers work done and nothing is left to give "
+                    "back (policy §10).",
+                    start=day(self.date_start),
+                    work=money(quote["work_done_amount"]),
+                )
+            )
+        elif self.kind == "monthly":
+            if period:
+                lines.append(
+                    _(
+                        "Monthly plan: only the unused hours of the current "
+                        "cycle (%(start)s to %(end)s) count; earlier cycles "
+                        "were delivered and are not refundable (policy §10). "
+                        "This cycle's fee is %(fee)s for %(hours)s h; "
+                        "%(unused)s h are unused, at %(rate)s per hour.",
+                        start=day(period.date_start),
+                        end=day(period.date_end),
+                        fee=money(quote["amount_paid"]),
+                        hours=_format_hours(period.hours_base),
+                        unused=_format_hours(float(details["hours_unused"])),
+                        rate=money(float(details["rate"])),
+                    )
+                )
+            else:
+                lines.append(
+                    _(
+                        "Monthly plan: no cycle is running on %(date)s, and "
+                        "earlier cycles are not refundable (policy §10).",
+                        date=day(request_date),
+                    )
+                )
+        elif is_agency:
+            lines.append(
+                _(
+                    "The project is %(progress)s%% done (items weighted, in "
+                    "steps of %(step)s%%; agency policy §4.3): work done "
+                    "%(work)s of %(total)s. The deposit of %(deposit)s is not "
+                    "refundable (agency policy §3.3).",
+                    progress=f"{float(details['progress']):g}",
+                    step=version.progress_step_percent,
+                    work=money(quote["work_done_amount"]),
+                    total=money(self.amount_total),
+                    deposit=money(details["deposit"]),
+                )
+            )
+        if quote["extra_invoice_amount"]:
+            lines.append(
+                _(
+                    "The work done exceeds what was paid: %(amount)s will be "
+                    "invoiced (agency policy §4.2).",
+                    amount=money(quote["extra_invoice_amount"]),
+                )
+            )
+        outcome = details["outcome"]
+        if outcome == "none":
+            if not quote["extra_invoice_amount"]:
+                lines.append(_("Nothing is refundable."))
+        elif outcome == "refund":
+            lines.append(
+                _(
+                    "%(amount)s will be refunded to you.",
+                    amount=money(quote["refund_amount"]),
+                )
+            )
+        elif outcome == "credit":
+            lines.append(
+                _(
+                    "The unused balance, %(amount)s, becomes a credit in your "
+                    "favour for another service, valid until %(expiry)s "
+                    "(%(months)s months from the request; policy §10).",
+                    amount=money(quote["credit_amount"]),
+                    expiry=day(quote["credit_expiry_date"]),
+                    months=version.credit_validity_months,
+                )
+            )
+            lines.append(
+                _(
+                    "You may ask for a refund of %(amount)s instead, the work "
+                    "done already deducted; %(approval)s",
+                    amount=money(quote["refundable_amount"]),
+                    approval=(
+                        _("a manager reviews the request.")
+                        if version.refund_needs_approval
+                        else _("it is granted on request.")
+                    ),
+                )
+            )
+        else:
+            lines.append(
+                _(
+                    "%(amount)s is refundable: a manager decides between a "
+                    "refund and a credit in your favour valid until "
+                    "%(expiry)s.",
+                    amount=money(quote["refundable_amount"]),
+                    expiry=day(quote["credit_expiry_date"]),
+                )
+            )
+        return "\n".join(lines)
+
+
+def _format_hours(hours):
+    """Hours as hh:mm, as the session logs show them (3.5 -> 03:30)."""
+    minutes = round(hours * 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"

@@ -53,6 +53,13 @@ class SupportContractPeriod(models.Model):
     hours_carried_out = fields.Float(
         readonly=True, help="Unused hours handed to the next cycle."
     )
+    currency_id = fields.Many2one(related="contract_id.currency_id")
+    fee_amount = fields.Monetary(
+        string="Fee of the cycle",
+        readonly=True,
+        help="What the client pays for this cycle, IVA included, in advance "
+        "(policy §8).",
+    )
     meetings_included = fields.Integer(readonly=True)
     meetings_used = fields.Integer(compute="_compute_usage", store=True)
     priorities = fields.Text(
@@ -172,6 +179,7 @@ class SupportContractPeriod(models.Model):
                 "date_start": date_start,
                 "date_end": date_end,
                 "hours_base": contract.hours_included,
+                "fee_amount": contract.amount_paid,
                 "hours_carried_in": last.hours_carried_out if last else 0.0,
                 "meetings_included": plan.meetings_per_month,
             }

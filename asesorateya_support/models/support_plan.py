@@ -26,6 +26,7 @@ class SupportPlan(models.Model):
             ("incident", "Bounded incident"),
             ("hour_bag", "Hour bag"),
             ("monthly", "Monthly retainer"),
+            ("project", "Project"),
         ],
         required=True,
         default="hour_bag",
@@ -62,6 +63,13 @@ class SupportPlan(models.Model):
         help="Monthly retainer only: number of following cycles in which "
         "unused hours stay available. 0 (the policy) means unused hours "
         "expire at the close of each cycle."
+    )
+    policy_id = fields.Many2one(
+        "support.policy",
+        string="Cancellation policy",
+        check_company=True,
+        help="The policy that governs what this plan's clients get back when "
+        "they cancel. Empty: the company's default policy.",
     )
     booking_url = fields.Char(string="Booking URL")
     contact_email = fields.Char(

@@ -4,3 +4,10 @@
 
 from .periods import period_bounds  # noqa: F401
 from .rollover import simulate_rollover  # noqa: F401
+from .cancellation import (  # noqa: F401
+    QUOTE_KEYS,
+    compute_quote,
+    credit_expiry,
+    round_amount,
+    weighted_progress,
+)

@@ -1,0 +1,356 @@
+# Copyright 2026 AsesórateYa
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_amount
+
+GROUP_MANAGER = "asesorateya_support.asesorateya_support_group_manager"
+
+
+class SupportCancellation(models.Model):
+    """A confirmed cancellation: the quote, the decision, who took it and when.
+
+    Made by ``support.contract.action_cancel_by_policy`` and never changed
+    afterwards but by a manager's decision on a pending refund. It keeps the
+    quote as it was given, and links the accounting documents it produced: a
+    credit note for a refund, a ``support.credit`` for a credit, an invoice
+    for work done beyond what was paid.
+    """
+
+    _name = "support.cancellation"
+    _description = "Contract Cancellation"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "request_date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, default="/"
+    )
+    contract_id = fields.Many2one(
+        "support.contract",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+    )
+    partner_id = fields.Many2one(related="contract_id.partner_id", store=True)
+    company_id = fields.Many2one(related="contract_id.company_id", store=True)
+    currency_id = fields.Many2one(related="contract_id.currency_id")
+    policy_version_id = fields.Many2one(
+        "support.policy.version", readonly=True, ondelete="restrict"
+    )
+    request_date = fields.Date(required=True, readonly=True)
+    requested_by_id = fields.Many2one(
+        "res.users", string="Recorded by", readonly=True, required=True
+    )
+    channel = fields.Selection(
+        [("backend", "Backend"), ("portal", "Client portal")],
+        required=True,
+        readonly=True,
+        default="backend",
+    )
+    reason = fields.Text(readonly=True)
+    client_preference = fields.Selection(
+        [
+            ("policy", "As the policy says"),
+            ("credit", "Credit"),
+            ("refund", "Refund"),
+        ],
+        string="The client asked for",
+        required=True,
+        readonly=True,
+        default="policy",
+    )
+    # The quote, as given on the request date (see cancellation_quote).
+    phase = fields.Selection(
+        [("before_start", "Before the start"), ("started", "Started")],
+        required=True,
+        readonly=True,
+    )
+    legal_basis = fields.Selection(
+        [
+            ("withdrawal", "Statutory withdrawal"),
+            ("before_start", "Before the start"),
+            ("after_start", "After the start"),
+        ],
+        required=True,
+        readonly=True,
+    )
+    amount_paid = fields.Monetary(readonly=True)
+    work_done_amount = fields.Monetary(string="Work done", readonly=True)
+    refundable_amount = fields.Monetary(string="Refundable", readonly=True)
+    quote_refund_amount = fields.Monetary(
+        string="Refund under the policy", readonly=True
+    )
+    quote_credit_amount = fields.Monetary(
+        string="Credit under the policy", readonly=True
+    )
+    extra_invoice_amount = fields.Monetary(string="Extra to invoice", readonly=True)
+    credit_expiry_date = fields.Date(readonly=True)
+    explanation = fields.Text(readonly=True)
+    # The decision.
+    state = fields.Selection(
+        [("to_approve", "Waiting for a manager"), ("done", "Settled")],
+        required=True,
+        readonly=True,
+        default="done",
+        tracking=True,
+    )
+    decision = fields.Selection(
+        [
+            ("refund", "Refund"),
+            ("credit", "Credit"),
+            ("none", "Nothing to give back"),
+        ],
+        readonly=True,
+        tracking=True,
+    )
+    refund_amount = fields.Monetary(string="Refunded", readonly=True)
+    credit_amount = fields.Monetary(string="Credited", readonly=True)
+    decided_by_id = fields.Many2one("res.users", string="Decided by", readonly=True)
+    decided_on = fields.Datetime(readonly=True)
+    decision_note = fields.Text(readonly=True, tracking=True)
+    refund_move_id = fields.Many2one(
+        "account.move", string="Credit note", readonly=True, copy=False
+    )
+    extra_move_id = fields.Many2one(
+        "account.move", string="Extra invoice", readonly=True, copy=False
+    )
+    credit_id = fields.Many2one("support.credit", readonly=True, copy=False)
+
+    _sql_constraints = [
+        (
+            "contract_uniq",
+            "unique(contract_id)",
+            "A contract is cancelled once.",
+        ),
+        (
+            "amounts_positive",
+            "CHECK(amount_paid >= 0 AND work_done_amount >= 0 "
+            "AND refundable_amount >= 0 AND extra_invoice_amount >= 0 "
+            "AND coalesce(refund_amount, 0) >= 0 "
+            "AND coalesce(credit_amount, 0) >= 0 "
+            "AND coalesce(refund_amount, 0) + coalesce(credit_amount, 0) "
+            "<= refundable_amount)",
+            "A cancellation gives back at most what is refundable.",
+        ),
+    ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code(
+                    "support.cancellation"
+                ) or _("New")
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(_("A cancellation is part of the client's history."))
+
+    # ------------------------------------------------------------------
+    # Decision
+    # ------------------------------------------------------------------
+    def _check_manager(self):
+        if not self.env.user.has_group(GROUP_MANAGER) and not self.env.su:
+            raise AccessError(
+                _(
+                    "Only a support manager can decide a refund the policy "
+                    "does not grant by itself."
+                )
+            )
+
+    def action_approve_refund(self, note=None):
+        """A manager grants the refund the client asked for (policy §10)."""
+        self._check_manager()
+        for cancellation in self:
+            cancellation._check_pending()
+            cancellation.sudo()._settle("refund", note, self.env.user)
+        return True
+
+    def action_grant_credit(self, note=None):
+        """A manager settles a pending request with a credit instead."""
+        self._check_manager()
+        for cancellation in self:
+            cancellation._check_pending()
+            cancellation.sudo()._settle("credit", note, self.env.user)
+        return True
+
+    def _check_pending(self):
+        self.ensure_one()
+        if self.state != "to_approve":
+            raise UserError(_("%(name)s is already settled.", name=self.name))
+
+    def _settle(self, decision, note=None, user=None):
+        """Record the decision and create what it gives the client.
+
+        :param str decision: ``refund``, ``credit`` or ``none``
+        :param user: who decided (default: the current user)
+        """
+        self.ensure_one()
+        refundable = self.refundable_amount
+        if self.currency_id.is_zero(refundable):
+            decision = "none"
+        self.write(
+            {
+                "state": "done",
+                "decision": decision,
+                "refund_amount": refundable if decision == "refund" else 0.0,
+                "credit_amount": refundable if decision == "credit" else 0.0,
+                "decided_by_id": (user or self.env.user).id,
+                "decided_on": fields.Datetime.now(),
+                "decision_note": note,
+            }
+        )
+        self.activity_ids.action_feedback(
+            feedback=_("Decided: %(decision)s", decision=decision)
+        )
+        if decision == "refund":
+            self.refund_move_id = self._create_move(
+                "out_refund",
+                refundable,
+                _(
+                    "Refund of %(contract)s (cancellation %(name)s)",
+                    contract=self.contract_id.name,
+                    name=self.name,
+                ),
+            )
+        elif decision == "credit":
+            self.credit_id = self.env["support.credit"]._issue(
+                self.partner_id,
+                refundable,
+                "cancellation",
+                self.request_date,
+                self.policy_version_id,
+                contract_id=self.contract_id.id,
+                cancellation_id=self.id,
+                company_id=self.company_id.id,
+            )
+        self.contract_id.message_post(
+            body=self._decision_message(),
+            partner_ids=self.partner_id.ids,
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    def _schedule_approval(self):
+        """Ask a support manager of the company to decide the refund."""
+        self.ensure_one()
+        managers = self.env.ref(GROUP_MANAGER).users.filtered(
+            lambda u: self.company_id in u.company_ids and not u.share
+        )
+        user = managers.sorted("id")[:1] or self.contract_id.user_id
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=user.id or self.env.user.id,
+            summary=_(
+                "Decide the refund of %(contract)s", contract=self.contract_id.name
+            ),
+            note=_(
+                "The client asked for %(preference)s. Refundable: %(amount)s.",
+                preference=dict(
+                    self._fields["client_preference"]._description_selection(self.env)
+                )[self.client_preference],
+                amount=self._money(self.refundable_amount),
+            ),
+        )
+
+    def _decision_message(self):
+        self.ensure_one()
+        if self.decision == "refund":
+            return _(
+                "Cancellation %(name)s settled: %(amount)s refunded (credit "
+                "note %(move)s).",
+                name=self.name,
+                amount=self._money(self.refund_amount),
+                move=self.refund_move_id.name,
+            )
+        if self.decision == "credit":
+            return _(
+                "Cancellation %(name)s settled: a credit of %(amount)s in your "
+                "favour, valid until %(date)s (%(credit)s).",
+                name=self.name,
+                amount=self._money(self.credit_amount),
+                date=self.credit_id.date_expiry,
+                credit=self.credit_id.name,
+            )
+        return _("Cancellation %(name)s settled: nothing to give back.", name=self.name)
+
+    def _money(self, amount):
+        return format_amount(self.env, amount, self.currency_id)
+
+    def _get_move_taxes(self):
+        """The taxes of the service sold, so the document mirrors the sale."""
+        contract = self.contract_id
+        if contract.sale_line_id:
+            return contract.sale_line_id.tax_id
+        return contract.plan_id.product_id.taxes_id.filtered(
+            lambda t: t.company_id == self.company_id
+        )
+
+    def _create_move(self, move_type, amount, label):
+        """A posted credit note or invoice of ``amount``, IVA included.
+
+        :param str move_type: ``out_refund`` or ``out_invoice``
+        :param str label: the line's description
+        """
+        self.ensure_one()
+        contract = self.contract_id
+        taxes = self._get_move_taxes()
+        if any(not tax.price_include for tax in taxes):
+            raise UserError(
+                _(
+                    "The taxes of %(contract)s are not included in its price: "
+                    "the %(document)s must be made by hand in Accounting.",
+                    contract=contract.name,
+                    document=_("credit note")
+                    if move_type == "out_refund"
+                    else _("invoice"),
+                )
+            )
+        origin_invoice = contract.sale_order_id.invoice_ids.filtered(
+            lambda m: m.move_type == "out_invoice" and m.state == "posted"
+        )[-1:]
+        vals = {
+            "move_type": move_type,
+            "partner_id": contract.partner_id.id,
+            "company_id": contract.company_id.id,
+            "currency_id": contract.currency_id.id,
+            "invoice_date": fields.Date.context_today(self),
+            "invoice_origin": contract.sale_order_id.name or contract.name,
+            "ref": self.name,
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "product_id": contract.plan_id.product_id.id,
+                        "name": label,
+                        "quantity": 1.0,
+                        "price_unit": amount,
+                        "tax_ids": [Command.set(taxes.ids)],
+                    }
+                )
+            ],
+        }
+        if move_type == "out_refund" and origin_invoice:
+            vals["reversed_entry_id"] = origin_invoice.id
+        try:
+            move = (
+                self.env["account.move"]
+                .sudo()
+                .with_company(contract.company_id)
+                .create(vals)
+            )
+        except UserError as error:
+            raise UserError(
+                _(
+                    "Accounting is not ready to record the %(document)s of "
+                    "%(contract)s: %(error)s",
+                    document=move_type,
+                    contract=contract.name,
+                    error=error,
+                )
+            ) from error
+        move.action_post()
+        return move

@@ -1,0 +1,85 @@
+# Copyright 2026 AsesórateYa
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+from odoo import api, fields, models
+
+
+class SupportContractCancel(models.TransientModel):
+    """Show the cancellation quote, collect the client's choice, then cancel."""
+
+    _name = "support.contract.cancel"
+    _description = "Cancel a Support Contract"
+
+    contract_id = fields.Many2one("support.contract", required=True)
+    currency_id = fields.Many2one(related="contract_id.currency_id")
+    request_date = fields.Date(
+        required=True,
+        default=fields.Date.context_today,
+        help="The day the client asked to cancel, in writing.",
+    )
+    preference = fields.Selection(
+        [
+            ("policy", "As the policy says"),
+            ("credit", "Credit"),
+            ("refund", "Refund"),
+        ],
+        string="The client asks for",
+        required=True,
+        default="policy",
+    )
+    reason = fields.Text(required=True)
+    phase = fields.Selection(
+        [("before_start", "Before the start"), ("started", "Started")],
+        compute="_compute_quote",
+    )
+    legal_basis = fields.Selection(
+        [
+            ("withdrawal", "Statutory withdrawal"),
+            ("before_start", "Before the start"),
+            ("after_start", "After the start"),
+        ],
+        compute="_compute_quote",
+    )
+    amount_paid = fields.Monetary(compute="_compute_quote")
+    work_done_amount = fields.Monetary(string="Work done", compute="_compute_quote")
+    refundable_amount = fields.Monetary(string="Refundable", compute="_compute_quote")
+    refund_amount = fields.Monetary(string="Refund", compute="_compute_quote")
+    credit_amount = fields.Monetary(string="Credit", compute="_compute_quote")
+    extra_invoice_amount = fields.Monetary(
+        string="Extra to invoice", compute="_compute_quote"
+    )
+    credit_expiry_date = fields.Date(compute="_compute_quote")
+    explanation = fields.Text(compute="_compute_quote")
+
+    @api.depends("contract_id", "request_date")
+    def _compute_quote(self):
+        for wizard in self:
+            quote = {}
+            if wizard.contract_id and wizard.request_date:
+                quote = wizard.contract_id.cancellation_quote(wizard.request_date)
+            for name in (
+                "phase",
+                "legal_basis",
+                "amount_paid",
+                "work_done_amount",
+                "refundable_amount",
+                "refund_amount",
+                "credit_amount",
+                "extra_invoice_amount",
+                "credit_expiry_date",
+                "explanation",
+            ):
+                wizard[name] = quote.get(name) or False
+
+    def action_confirm(self):
+        self.ensure_one()
+        cancellation = self.contract_id.action_cancel_by_policy(
+            self.request_date, self.preference, self.reason
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "support.cancellation",
+            "res_id": cancellation.id,
+            "view_mode": "form",
+            "target": "current",
+        }
