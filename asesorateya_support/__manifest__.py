@@ -37,6 +37,7 @@
         "demo/res_users_demo.xml",
         "demo/support_plan_demo.xml",
         "demo/support_contract_demo.xml",
+        "demo/support_cancellation_demo.xml",
     ],
     "installable": True,
     "application": True,

@@ -36,9 +36,6 @@ class ResConfigSettings(models.TransientModel):
     support_policy_id = fields.Many2one(
         "support.policy",
         string="Default cancellation policy",
-        compute="_compute_support_policy_terms",
-        readonly=False,
-        store=False,
     )
     support_credit_reminder_days = fields.Integer(
         related="company_id.support_credit_reminder_days", readonly=False
@@ -47,43 +44,34 @@ class ResConfigSettings(models.TransientModel):
     # the one in force already governs contracts.
     support_withdrawal_days = fields.Integer(
         string="Statutory withdrawal (days)",
-        compute="_compute_support_policy_terms",
-        readonly=False,
     )
     support_before_start_outcome = fields.Selection(
         OUTCOME_SELECTION,
         string="Before the start",
-        compute="_compute_support_policy_terms",
-        readonly=False,
     )
     support_started_outcome = fields.Selection(
         OUTCOME_SELECTION,
         string="After the start",
-        compute="_compute_support_policy_terms",
-        readonly=False,
     )
     support_credit_validity_months = fields.Integer(
         string="Credit validity (months)",
-        compute="_compute_support_policy_terms",
-        readonly=False,
     )
     support_refund_needs_approval = fields.Boolean(
         string="Refund instead of credit needs a manager",
-        compute="_compute_support_policy_terms",
-        readonly=False,
     )
 
-    @api.depends("company_id")
-    def _compute_support_policy_terms(self):
-        for settings in self:
-            policy = settings.company_id._get_support_policy()
-            settings.support_policy_id = policy
-            version = policy.current_version_id
-            for field_name, term in POLICY_SETTINGS.items():
-                settings[field_name] = version[term] if version else False
+    @api.model
+    def get_values(self):
+        res = super().get_values()
+        policy = self.env.company._get_support_policy()
+        version = policy.current_version_id
+        res["support_policy_id"] = policy.id
+        for field_name, term in POLICY_SETTINGS.items():
+            res[field_name] = version[term] if version else False
+        return res
 
     def set_values(self):
-        super().set_values()
+        res = super().set_values()
         for settings in self:
             company = settings.company_id
             if settings.support_policy_id != company.support_policy_id:
@@ -94,3 +82,4 @@ class ResConfigSettings(models.TransientModel):
             policy._set_terms(
                 {term: settings[name] for name, term in POLICY_SETTINGS.items()}
             )
+        return res

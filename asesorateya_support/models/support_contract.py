@@ -911,7 +911,9 @@ class SupportContract(models.Model):
         request_date = fields.Date.to_date(request_date) or fields.Date.context_today(
             self
         )
-        last_log = max(self.session_ids.mapped("date"), default=None)
+        [(last_log,)] = self.env["support.session"]._read_group(
+            [("contract_id", "=", self.id)], [], ["date:max"]
+        )
         if last_log and last_log > request_date:
             raise UserError(
                 _(
@@ -1012,7 +1014,7 @@ class SupportContract(models.Model):
         currency = self.currency_id
 
         def money(value):
-            return format_amount(env, value, currency)
+            return format_amount(env, float(value), currency)
 
         def day(value):
             return format_date(env, value)
@@ -1113,7 +1115,7 @@ class SupportContract(models.Model):
                     "steps of %(step)s%%; agency policy §4.3): work done "
                     "%(work)s of %(total)s. The deposit of %(deposit)s is not "
                     "refundable (agency policy §3.3).",
-                    progress=f"{float(details['progress']):g}",
+                    progress=format_percent(details["progress"]),
                     step=version.progress_step_percent,
                     work=money(quote["work_done_amount"]),
                     total=money(self.amount_total),
@@ -1179,3 +1181,8 @@ def _format_hours(hours):
     """Hours as hh:mm, as the session logs show them (3.5 -> 03:30)."""
     minutes = round(hours * 60)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def format_percent(value):
+    """A percentage without useless decimals (40.0 -> "40", 12.5 -> "12.5")."""
+    return f"{float(value):g}"

@@ -4,6 +4,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .support_contract import format_percent
+
 
 class SupportProjectItem(models.Model):
     """A deliverable item of a fixed-price project (agency policy §4.3).
@@ -56,6 +58,8 @@ class SupportProjectItem(models.Model):
     def _check_progress_step(self):
         for item in self:
             step = item.contract_id.policy_version_id.progress_step_percent or 10
+            if not 0 <= item.progress <= 100:
+                raise ValidationError(_("An item's progress is between 0% and 100%."))
             # Progress is whole percents; compare in hundredths to avoid float noise.
             if round(item.progress * 100) % (step * 100):
                 raise ValidationError(
@@ -64,7 +68,7 @@ class SupportProjectItem(models.Model):
                         "(agency policy §4.3): %(progress)s%% is not one.",
                         item=item.name,
                         step=step,
-                        progress=f"{item.progress:g}",
+                        progress=format_percent(item.progress),
                     )
                 )
 
@@ -96,8 +100,8 @@ class SupportProjectItem(models.Model):
                         body=_(
                             "Progress of %(item)s: %(old)s%% → %(new)s%%.",
                             item=item.name,
-                            old=f"{old[item]:g}",
-                            new=f"{item.progress:g}",
+                            old=format_percent(old[item]),
+                            new=format_percent(item.progress),
                         )
                     )
         return result

@@ -11,3 +11,6 @@ from . import test_policy
 from . import test_sale
 from . import test_security
 from . import test_session
+from . import test_cancellation
+from . import test_policy_version
+from . import test_project

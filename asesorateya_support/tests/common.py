@@ -25,6 +25,8 @@ class SupportCommon(TransactionCase):
 
     #: Set to False in a subclass that tests mail and tracking.
     tracking_disable = True
+    #: Set to True in a subclass that makes invoices or credit notes.
+    with_accounting = False
 
     @classmethod
     def setUpClass(cls):
@@ -52,6 +54,8 @@ class SupportCommon(TransactionCase):
         cls.env = cls.env(
             context=dict(cls.env.context, allowed_company_ids=[cls.company.id])
         )
+        if cls.with_accounting:
+            cls._setup_accounting()
         cls.tax_group = cls.env["account.tax.group"].create(
             {"name": "IVA 19%", "company_id": cls.company.id}
         )
@@ -164,6 +168,26 @@ class SupportCommon(TransactionCase):
                 "list_price": 11900,
                 "taxes_id": [Command.set(cls.tax_iva.ids)],
                 "company_id": cls.company.id,
+            }
+        )
+
+    @classmethod
+    def _setup_accounting(cls):
+        """Give the test company a chart of accounts and journals.
+
+        Refunds and extra invoices are ``account.move`` records: they need
+        the journals and accounts a company gets with its chart. Loading a
+        chart deletes the company's taxes: it runs before they are made.
+        """
+        cls.env["account.chart.template"].try_loading(
+            "generic_coa", company=cls.company, install_demo=False
+        )
+        # The generic chart is American: it sets USD and the US as fiscal
+        # country, which a company without entries may still undo.
+        cls.company.write(
+            {
+                "currency_id": cls.currency_clp.id,
+                "account_fiscal_country_id": cls.env.ref("base.cl").id,
             }
         )
 

@@ -137,13 +137,20 @@ class TestSupportContract(SupportCommon):
             self.bag.action_cancel()
 
     def test_action_cancel(self):
-        self.bag.action_cancel()
-        self.assertEqual(self.bag.state, "cancelled")
-        self.assertEqual(self.bag.date_end, date(2026, 3, 2))
-        with self.assertRaisesText(UserError, "is not possible"):
+        # A paid contract is cancelled through the policy (test_cancellation).
+        with self.assertRaisesText(UserError, "was paid"):
             self.bag.action_cancel()
+        self.assertEqual(self.bag.state, "confirmed")
+        # Nothing paid, nothing done: a plain cancel.
+        unpaid = self._draft()
+        unpaid.action_confirm()
+        unpaid.action_cancel()
+        self.assertEqual(unpaid.state, "cancelled")
+        self.assertEqual(unpaid.date_end, date(2026, 3, 2))
         with self.assertRaisesText(UserError, "is not possible"):
-            self.bag.action_done()
+            unpaid.action_cancel()
+        with self.assertRaisesText(UserError, "is not possible"):
+            unpaid.action_done()
 
     def test_cancel_refused_with_sessions(self):
         self._log(self.bag, 0.5)
@@ -188,10 +195,11 @@ class TestSupportContract(SupportCommon):
         self.assertFalse(draft.exists())
         with self.assertRaisesText(UserError, "Only draft contracts"):
             self.bag.with_user(self.user_manager).unlink()
-        self.bag.action_cancel()
+        cancelled = self._draft()
+        cancelled.action_cancel()
         with self.assertRaisesText(UserError, "Only draft contracts"):
-            self.bag.sudo().unlink()
-        self.assertTrue(self.bag.exists())
+            cancelled.sudo().unlink()
+        self.assertTrue(cancelled.exists())
 
     def test_partner_is_commercial(self):
         contract = self._draft()

@@ -36,7 +36,9 @@ class TestSupportPlan(SupportCommon):
         kinds = [
             key for key, _label in self.env["support.plan"]._fields["kind"].selection
         ]
-        self.assertEqual(kinds, ["diagnosis", "incident", "hour_bag", "monthly"])
+        self.assertEqual(
+            kinds, ["diagnosis", "incident", "hour_bag", "monthly", "project"]
+        )
         self.assertEqual(self.plan_diagnosis.kind, "diagnosis")
         self.assertEqual(self.plan_incident.kind, "incident")
         self.assertEqual(self.plan_bag.kind, "hour_bag")

@@ -5,7 +5,14 @@ from datetime import date, timedelta
 
 from odoo.tests import BaseCase, tagged
 
-from ..policy import period_bounds, simulate_rollover
+from ..policy import (
+    compute_quote,
+    credit_expiry,
+    period_bounds,
+    round_amount,
+    simulate_rollover,
+    weighted_progress,
+)
 
 
 @tagged("post_install", "-at_install")
@@ -124,3 +131,167 @@ class TestSimulateRollover(BaseCase):
         self.assertEqual(simulate_rollover([]), [])
         with self.assertRaises(ValueError):
             simulate_rollover([(8.0, 0.0)], rollover_periods=-1)
+
+
+@tagged("post_install", "-at_install")
+class TestCancellationMaths(BaseCase):
+    """The cancellation maths (support policy §10, agency §3, §4), pure."""
+
+    def quote(self, **facts):
+        values = {
+            "kind": "hour_bag",
+            "request_date": date(2026, 4, 10),
+            "date_purchase": date(2026, 3, 2),
+            "date_start": date(2026, 3, 20),
+            "amount_paid": 400000,
+            "rounding": 1.0,
+            "hours_included": 10.0,
+            "hours_used": 3.5,
+        }
+        values.update(facts)
+        return compute_quote(**values)[0]
+
+    def test_credit_expiry_clamped(self):
+        self.assertEqual(credit_expiry(date(2026, 8, 31), 6), date(2027, 2, 28))
+        self.assertEqual(credit_expiry(date(2027, 8, 31), 6), date(2028, 2, 29))
+        self.assertEqual(credit_expiry(date(2026, 4, 10), 6), date(2026, 10, 10))
+        self.assertEqual(credit_expiry(date(2026, 3, 31), 1), date(2026, 4, 30))
+
+    def test_round_amount(self):
+        self.assertEqual(round_amount(53333.33, 1.0), 53333)
+        self.assertEqual(round_amount(0.5, 1.0), 1, "half up")
+        self.assertEqual(str(round_amount(10.005, 0.01)), "10.01")
+
+    def test_bag_after_start(self):
+        quote = self.quote()
+        self.assertEqual(quote["work_done_amount"], 140000)
+        self.assertEqual(quote["credit_amount"], 260000)
+        self.assertEqual(quote["credit_expiry_date"], date(2026, 10, 10))
+
+    def test_withdrawal_window(self):
+        for day, basis in ((0, "withdrawal"), (10, "withdrawal"), (11, "before_start")):
+            quote = self.quote(
+                date_start=None,
+                request_date=date(2026, 3, 2) + timedelta(days=day),
+            )
+            self.assertEqual(quote["legal_basis"], basis, day)
+            self.assertEqual(quote["refund_amount"], 400000)
+        no_window = self.quote(date_start=None, withdrawal_days=0)
+        self.assertEqual(no_window["legal_basis"], "before_start")
+
+    def test_before_start_outcomes(self):
+        late = {"date_start": None, "request_date": date(2026, 3, 25)}
+        credit = self.quote(before_start_outcome="credit", **late)
+        self.assertEqual(
+            (credit["refund_amount"], credit["credit_amount"]), (0, 400000)
+        )
+        review = self.quote(before_start_outcome="review", **late)
+        self.assertEqual((review["refund_amount"], review["credit_amount"]), (0, 0))
+        self.assertEqual(review["refundable_amount"], 400000)
+        # Within the withdrawal window the law refunds, whatever the policy.
+        early = self.quote(
+            before_start_outcome="credit",
+            date_start=None,
+            request_date=date(2026, 3, 6),
+        )
+        self.assertEqual(early["refund_amount"], 400000)
+
+    def test_monthly_current_cycle(self):
+        quote = self.quote(
+            kind="monthly",
+            amount_paid=300000,
+            date_start=date(2026, 4, 1),
+            request_date=date(2026, 5, 12),
+            has_period=True,
+            period_fee=300000,
+            period_hours=8.0,
+            period_hours_used=3.0,
+        )
+        self.assertEqual(quote["credit_amount"], 187500)
+        self.assertEqual(quote["work_done_amount"], 112500)
+        self.assertEqual(quote["credit_expiry_date"], date(2026, 11, 12))
+        # Hours carried in were paid in earlier cycles and are used first.
+        carried = self.quote(
+            kind="monthly",
+            date_start=date(2026, 4, 1),
+            request_date=date(2026, 5, 12),
+            has_period=True,
+            period_fee=300000,
+            period_hours=8.0,
+            period_hours_used=3.0,
+            period_hours_carried_in=2.0,
+        )
+        self.assertEqual(carried["credit_amount"], 262500)  # 7 h unused of 8
+        idle = self.quote(kind="monthly", has_period=False)
+        self.assertEqual(idle["amount_paid"], 0)
+        self.assertEqual(idle["refundable_amount"], 0)
+
+    def test_single_session(self):
+        quote = self.quote(kind="diagnosis", amount_paid=60000, hours_used=1.0)
+        self.assertEqual(quote["work_done_amount"], 60000)
+        self.assertEqual(quote["refundable_amount"], 0)
+        self.assertIsNone(quote["credit_expiry_date"])
+
+    def test_project(self):
+        facts = {
+            "kind": "project",
+            "amount_paid": 1000000,
+            "project_total": 2000000,
+            "deposit_amount": 1000000,
+            "started_outcome": "refund",
+        }
+        items = [(30, 100), (50, 40), (20, 0)]
+        quote = self.quote(project_progress=weighted_progress(items, 10), **facts)
+        self.assertEqual(quote["work_done_amount"], 1000000)
+        self.assertEqual(quote["refundable_amount"], 0)
+        self.assertEqual(quote["extra_invoice_amount"], 0)
+        items = [(30, 100), (50, 70), (20, 0)]
+        quote = self.quote(project_progress=weighted_progress(items, 10), **facts)
+        self.assertEqual(quote["work_done_amount"], 1300000)
+        self.assertEqual(quote["extra_invoice_amount"], 300000)
+        low = self.quote(project_progress=20, **dict(facts, amount_paid=1500000))
+        self.assertEqual(low["refund_amount"], 500000, "paid beyond the deposit")
+        with self.assertRaises(ValueError):
+            weighted_progress([(30, 100), (50, 35), (20, 0)], 10)
+        with self.assertRaises(ValueError):
+            weighted_progress([(30, 100), (50, 40)], 10)
+
+    def test_invariants(self):
+        """No amount is negative; refund plus credit never exceed the paid."""
+        for paid in (0, 1, 99999, 400000):
+            for hours_used in (0, 0.01, 1 / 3, 3.5, 9.99, 10, 12):
+                for outcome in ("refund", "credit", "review"):
+                    quote = self.quote(
+                        amount_paid=paid,
+                        hours_used=hours_used,
+                        started_outcome=outcome,
+                    )
+                    amounts = [
+                        quote[key]
+                        for key in (
+                            "amount_paid",
+                            "work_done_amount",
+                            "refundable_amount",
+                            "refund_amount",
+                            "credit_amount",
+                            "extra_invoice_amount",
+                        )
+                    ]
+                    self.assertGreaterEqual(min(amounts), 0)
+                    self.assertLessEqual(
+                        quote["refund_amount"] + quote["credit_amount"], paid
+                    )
+                    self.assertEqual(
+                        quote["work_done_amount"] + quote["refundable_amount"], paid
+                    )
+                    self.assertEqual(quote["work_done_amount"] % 1, 0, "rounded")
+
+    def test_bad_input(self):
+        with self.assertRaises(ValueError):
+            self.quote(request_date=date(2026, 3, 1))
+        with self.assertRaises(ValueError):
+            self.quote(amount_paid=-1)
+        with self.assertRaises(ValueError):
+            self.quote(started_outcome="gift")
+        with self.assertRaises(ValueError):
+            self.quote(kind="unknown")
