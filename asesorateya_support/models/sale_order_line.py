@@ -59,6 +59,19 @@ class SaleOrderLine(models.Model):
         amount = order.currency_id._convert(
             unit_total, company.currency_id, company, order.date_order, round=False
         )
+        amount = company.currency_id.round(amount)
+        amount_total = 0.0
+        if plan.kind == "project":
+            # A project is paid in two parts (agency policy §3, §4.1): the
+            # order confirms on the deposit; the balance is due at delivery.
+            amount_total = amount
+            policy = plan.policy_id or company._get_support_policy()
+            version = policy._version_at(
+                fields.Date.context_today(self, order.date_order)
+            )
+            amount = company.currency_id.round(
+                amount_total * version.deposit_percent / 100.0
+            )
         return {
             "partner_id": order.partner_id.commercial_partner_id.id,
             "plan_id": plan.id,
@@ -66,7 +79,8 @@ class SaleOrderLine(models.Model):
             "sale_line_id": self.id,
             "sale_line_unit": unit,
             "user_id": order.user_id.id or self.env.user.id,
-            "amount_paid": company.currency_id.round(amount),
+            "amount_paid": amount,
+            "amount_total": amount_total,
             "hours_included": plan.hours_included,
             "scope": order.support_scope,
             "date_purchase": fields.Date.context_today(self, order.date_order),

@@ -126,6 +126,16 @@ class TestSupportProject(SupportCommon):
         with self.assertRaisesText(UserError, "work has started"):
             project.project_item_ids[2].unlink()
 
+    def test_sold_on_a_sale_order(self):
+        project = self._sell(self.plan_project, date="2026-06-01", scope=False)
+        self.assertEqual(project.amount_total, 2000000.0)
+        self.assertEqual(project.amount_paid, 1000000.0, "the 50% deposit")
+        self.assertEqual(project.amount_deposit, 1000000.0)
+        self.assertEqual(project.policy_version_id, self.agency.current_version_id)
+        quote = project.cancellation_quote()
+        self.assertEqual(quote["legal_basis"], "before_start")
+        self.assertEqual(quote["refundable_amount"], 0.0)
+
     def test_items_only_on_projects(self):
         bag = self._sell(self.plan_bag, date="2026-06-01")
         with self.assertRaisesText(ValidationError, "Only a project"):
