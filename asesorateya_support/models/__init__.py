@@ -11,5 +11,8 @@ from . import support_session
 from . import support_project_item
 from . import support_cancellation
 from . import support_credit
+from . import support_claim
+from . import support_revision
+from . import support_breach
 from . import sale_order
 from . import sale_order_line

@@ -1,10 +1,11 @@
 # Copyright 2026 AsesórateYa
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from odoo import fields, models
+from odoo import SUPERUSER_ID, fields, models
 
 #: The policy shipped with the addon, used when a company names none.
 DEFAULT_POLICY_XMLID = "asesorateya_support.support_policy_support"
+GROUP_MANAGER = "asesorateya_support.asesorateya_support_group_manager"
 
 
 class ResCompany(models.Model):
@@ -56,3 +57,17 @@ class ResCompany(models.Model):
         if not policy:
             policy = self.env.ref(DEFAULT_POLICY_XMLID, raise_if_not_found=False)
         return policy or self.env["support.policy"]
+
+    def _get_support_manager(self):
+        """A support manager of this company, to whom follow-ups fall by default.
+
+        :return: a ``res.users``, the first manager by id; empty if none
+        """
+        self.ensure_one()
+        group = self.env.ref(GROUP_MANAGER, raise_if_not_found=False)
+        managers = (group.sudo().users if group else self.env["res.users"]).filtered(
+            lambda user: (
+                self in user.company_ids and not user.share and user.id != SUPERUSER_ID
+            )
+        )
+        return managers.sorted("id")[:1].sudo(False)

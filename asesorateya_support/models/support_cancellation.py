@@ -205,8 +205,11 @@ class SupportCancellation(models.Model):
                 "decision_note": note,
             }
         )
+        decision_label = dict(
+            self._fields["decision"]._description_selection(self.env)
+        )[decision]
         self.activity_ids.action_feedback(
-            feedback=_("Decided: %(decision)s", decision=decision)
+            feedback=_("Decided: %(decision)s", decision=decision_label)
         )
         if decision == "refund":
             self.refund_move_id = self._create_move(

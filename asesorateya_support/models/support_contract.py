@@ -3,7 +3,7 @@
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_is_zero, format_amount, format_date
 
@@ -16,6 +16,10 @@ LOGGABLE_STATES = ("confirmed", "active")
 CANCELLABLE_STATES = ("draft", "confirmed", "waiting", "active", "paused", "exhausted")
 #: States in which a contract is over.
 CLOSED_STATES = ("exhausted", "done", "cancelled")
+#: States of a project that takes revision rounds (agency policy §5.3).
+REVISION_STATES = ("confirmed", "waiting", "active", "paused")
+#: The service product extra revision rounds are billed with.
+EXTRA_ROUND_PRODUCT_XMLID = "asesorateya_support.product_extra_revision_round"
 
 
 class SupportContract(models.Model):
@@ -219,6 +223,23 @@ class SupportContract(models.Model):
     credit_ids = fields.One2many(
         "support.credit", "contract_id", string="Credits issued"
     )
+    revision_ids = fields.One2many(
+        "support.revision", "contract_id", string="Revision rounds"
+    )
+    revision_count = fields.Integer(
+        string="Rounds used", compute="_compute_revision_count"
+    )
+    revision_extra_count = fields.Integer(
+        string="Extra rounds billed", compute="_compute_revision_count"
+    )
+    revision_rounds_included = fields.Integer(
+        related="policy_version_id.revision_rounds_included",
+        string="Rounds included",
+    )
+    breach_ids = fields.One2many("support.breach", "contract_id", string="Breaches")
+    breach_count = fields.Integer(compute="_compute_breach_count")
+    claim_ids = fields.One2many("support.claim", "contract_id", string="Claims")
+    claim_count = fields.Integer(compute="_compute_claim_count")
 
     _sql_constraints = [
         (
@@ -330,6 +351,24 @@ class SupportContract(models.Model):
                 item.weight * item.progress / 100.0
                 for item in contract.project_item_ids
             )
+
+    @api.depends("revision_ids.is_extra")
+    def _compute_revision_count(self):
+        for contract in self:
+            contract.revision_count = len(contract.revision_ids)
+            contract.revision_extra_count = len(
+                contract.revision_ids.filtered("is_extra")
+            )
+
+    @api.depends("breach_ids")
+    def _compute_breach_count(self):
+        for contract in self:
+            contract.breach_count = len(contract.breach_ids)
+
+    @api.depends("claim_ids")
+    def _compute_claim_count(self):
+        for contract in self:
+            contract.claim_count = len(contract.claim_ids)
 
     def _compute_access_url(self):  # pylint: disable=missing-return
         super()._compute_access_url()
@@ -625,6 +664,51 @@ class SupportContract(models.Model):
             "view_mode": "form",
         }
 
+    def action_view_revisions(self):
+        """List the revision rounds of this project."""
+        return self._action_view_related("asesorateya_support.support_revision_action")
+
+    def action_view_breaches(self):
+        """List the objective breaches recorded on this project."""
+        return self._action_view_related("asesorateya_support.support_breach_action")
+
+    def action_view_claims(self):
+        """List the claims about this contract."""
+        return self._action_view_related("asesorateya_support.support_claim_action")
+
+    def action_new_revision(self):
+        """Open the form of the next revision round of this project."""
+        self.ensure_one()
+        self._check_takes_revisions()
+        return self._action_new_related("support.revision", _("Revision round"))
+
+    def action_new_breach(self):
+        """Open the form of a new objective breach of this project."""
+        return self._action_new_related("support.breach", _("Objective breach"))
+
+    def action_new_claim(self):
+        """Open the form of a new claim about this contract."""
+        return self._action_new_related("support.claim", _("Claim"))
+
+    def _action_new_related(self, model, name):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_contract_id": self.id},
+        }
+
+    def _action_view_related(self, xmlid):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = [("contract_id", "=", self.id)]
+        action["context"] = {"default_contract_id": self.id}
+        return action
+
     def action_view_sessions(self):
         """List the session logs of this contract."""
         self.ensure_one()
@@ -785,6 +869,139 @@ class SupportContract(models.Model):
                         total=total,
                     )
                 )
+
+    # ------------------------------------------------------------------
+    # Revision rounds (agency policy §5.3)
+    # ------------------------------------------------------------------
+    def _check_takes_revisions(self):
+        """Only a running project takes revision rounds."""
+        self.ensure_one()
+        if self.kind != "project":
+            raise UserError(_("Only a project has revision rounds."))
+        self._check_state(REVISION_STATES, _("Recording a revision round"))
+
+    def _prepare_revision_values(self, number):
+        """Values of the ``number``-th revision round of this project.
+
+        A round beyond those the policy version includes is billed: its sale
+        line is made here.
+        """
+        self.ensure_one()
+        version = self._get_policy_version()
+        values = {"number": number, "is_extra": False, "price": 0.0}
+        if number > version.revision_rounds_included:
+            line = self._create_extra_revision_line(number, version)
+            values.update(
+                is_extra=True,
+                price=version.revision_round_price,
+                sale_line_id=line.id,
+            )
+        return values
+
+    def _get_revision_sale_order(self):
+        """The order an extra round is billed on.
+
+        The project's order while it takes new lines (a confirmed order does),
+        else the quotation of an earlier extra round still in draft, else a
+        new quotation for the client.
+        """
+        self.ensure_one()
+        order = self.sudo().sale_order_id
+        if order and order.state != "cancel" and not order.locked:
+            return order
+        earlier = (
+            self.sudo()
+            .revision_ids.sale_line_id.order_id.filtered(
+                lambda o: o.state in ("draft", "sent")
+            )
+            .sorted("id")[-1:]
+        )
+        if earlier:
+            return earlier
+        return (
+            self.env["sale.order"]
+            .sudo()
+            .with_company(self.company_id)
+            .create(
+                {
+                    "partner_id": self.partner_id.id,
+                    "company_id": self.company_id.id,
+                    "origin": self.name,
+                }
+            )
+        )
+
+    def _create_extra_revision_line(self, number, version):
+        """Bill the ``number``-th revision round at the version's price.
+
+        The price includes IVA: the line takes the taxes of the project's
+        sale line, else the company's default sale tax, and a unit price that
+        gives that total whether the taxes are included in it or not.
+
+        :return: the new ``sale.order.line``
+        """
+        self.ensure_one()
+        company = self.company_id
+        product = self.env.ref(EXTRA_ROUND_PRODUCT_XMLID).sudo()
+        order = self._get_revision_sale_order()
+        taxes = self.sudo().sale_line_id.tax_id or company.sudo().account_sale_tax_id
+        taxes = order.fiscal_position_id.map_tax(taxes)
+        price = self.currency_id._convert(
+            version.revision_round_price,
+            order.currency_id,
+            company,
+            fields.Date.context_today(self),
+        )
+        return (
+            self.env["sale.order.line"]
+            .sudo()
+            .with_company(company)
+            .create(
+                {
+                    "order_id": order.id,
+                    "product_id": product.id,
+                    "name": _(
+                        "Extra revision round %(number)s of %(project)s "
+                        "(agency policy §5.3)",
+                        number=number,
+                        project=self.name,
+                    ),
+                    "product_uom_qty": 1.0,
+                    "price_unit": self._get_price_unit_for_total(
+                        price, taxes, order.currency_id
+                    ),
+                    "tax_id": [Command.set(taxes.ids)],
+                }
+            )
+        )
+
+    @api.model
+    def _get_price_unit_for_total(self, total, taxes, currency):
+        """The unit price whose total, taxes included, is ``total``.
+
+        Prices of the agency policy include IVA; a line whose taxes are not
+        included in its price needs the price before taxes, unrounded so that
+        the line's total comes back to ``total``.
+
+        :param float total: the price, taxes included
+        :param taxes: the ``account.tax`` records of the line
+        :param currency: the ``res.currency`` of the line
+        :return: the unit price to put on the line
+        :raise UserError: on a mix of taxes included and not included
+        """
+        if all(tax.price_include for tax in taxes):
+            return total
+        if any(tax.price_include for tax in taxes):
+            raise UserError(
+                _(
+                    "The taxes %(taxes)s mix prices with and without taxes "
+                    "included: bill the extra revision round by hand.",
+                    taxes=", ".join(taxes.mapped("name")),
+                )
+            )
+        return taxes.with_context(force_price_include=True, round=False).compute_all(
+            total, currency=currency
+        )["total_excluded"]
 
     # ------------------------------------------------------------------
     # Cancellation policy (support policy §10, agency policy §3, §4)

@@ -1,6 +1,7 @@
 # Copyright 2026 AsesórateYa
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+from . import test_agency
 from . import test_bag_validity
 from . import test_contract
 from . import test_mail

@@ -81,7 +81,7 @@ class TestSupportCancellation(SupportCommon):
             },
         )
         self.assertIn("retracto", quote["explanation"])
-        self.assertIn("$ 400.000", quote["explanation"])
+        self.assertIn("$\xa0400.000", quote["explanation"])
 
     @freeze_time("2026-03-25 12:00:00")
     def test_example_2_before_start(self):
@@ -126,7 +126,7 @@ class TestSupportCancellation(SupportCommon):
         )
         self.assertIn("§10", quote["explanation"])
         self.assertIn("crédito", quote["explanation"])
-        self.assertIn("$ 140.000", quote["explanation"])
+        self.assertIn("$\xa0140.000", quote["explanation"])
         cancellation = bag.with_user(self.user_consultant).action_cancel_by_policy()
         self.assertEqual(cancellation.decision, "credit")
         credit = cancellation.credit_id
