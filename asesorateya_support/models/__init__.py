@@ -14,5 +14,6 @@ from . import support_credit
 from . import support_claim
 from . import support_revision
 from . import support_breach
+from . import support_credit_usage
 from . import sale_order
 from . import sale_order_line

@@ -5,6 +5,19 @@ from odoo import _, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
+from .sale_order import CREDIT_PRODUCT_XMLID
+
+#: What a credit line is worth: changing them would unbalance the credit.
+CREDIT_LINE_LOCKED_FIELDS = {
+    "product_id",
+    "product_uom_qty",
+    "product_uom",
+    "price_unit",
+    "discount",
+    "tax_id",
+    "order_id",
+}
+
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
@@ -12,6 +25,48 @@ class SaleOrderLine(models.Model):
     support_contract_ids = fields.One2many(
         "support.contract", "sale_line_id", string="Support contracts"
     )
+    support_credit_usage_ids = fields.One2many(
+        "support.credit.usage", "sale_line_id", string="Client credit uses"
+    )
+
+    def _compute_tax_id(self):
+        # A credit line keeps the taxes it was given (those of the service it
+        # pays), not its product's (none).
+        credit_lines = self.filtered(lambda line: line._is_support_credit_line())
+        return super(SaleOrderLine, self - credit_lines)._compute_tax_id()
+
+    def write(self, vals):
+        if CREDIT_LINE_LOCKED_FIELDS & set(vals) and any(
+            line._get_active_support_credit_usages() for line in self
+        ):
+            raise UserError(
+                _(
+                    "A client credit line is worth what the credit gives: "
+                    "remove it and apply the credits again instead."
+                )
+            )
+        return super().write(vals)
+
+    def unlink(self):
+        for line in self:
+            line.support_credit_usage_ids._release(
+                _(
+                    "its line was removed from %(order)s.",
+                    order=line.order_id.name,
+                )
+            )
+        return super().unlink()
+
+    def _is_support_credit_line(self):
+        self.ensure_one()
+        product = self.env.ref(CREDIT_PRODUCT_XMLID, raise_if_not_found=False)
+        return bool(product) and self.product_id == product
+
+    def _get_active_support_credit_usages(self):
+        self.ensure_one()
+        return self.sudo().support_credit_usage_ids.filtered(
+            lambda usage: usage.state == "active"
+        )
 
     def _support_create_contracts(self):
         """Create the support contracts of confirmed lines: one per unit bought.

@@ -709,6 +709,106 @@ class SupportContract(models.Model):
         action["context"] = {"default_contract_id": self.id}
         return action
 
+    def action_view_credits(self):
+        """Open the credits this contract gave."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "asesorateya_support.support_credit_action"
+        )
+        action["domain"] = [("contract_id", "=", self.id)]
+        action["context"] = {"create": False}
+        if len(self.credit_ids) == 1:
+            action.update(
+                view_mode="form", views=[(False, "form")], res_id=self.credit_ids.id
+            )
+        return action
+
+    def action_convert_to_credit(self, reason):
+        """Convert a diagnosis or incident that exceeds its scope into a credit.
+
+        Policy §5: when the case turns out larger than the service, the amount
+        paid can go to an hour bag, a diagnosis or a larger service. Once its
+        session was held, the whole amount paid becomes a credit in the
+        client's favour, valid for the months of the contract's policy version
+        from today. A contract is converted once; a running one is closed.
+
+        :param str reason: why the case exceeds the scope, told to the client
+        :return: the ``support.credit``
+        """
+        self.ensure_one()
+        self.check_access_rights("write")
+        self.check_access_rule("write")
+        if not (reason or "").strip():
+            raise UserError(
+                _("Say why the case exceeds the scope: a reason is required.")
+            )
+        if self.kind not in SINGLE_SESSION_KINDS:
+            raise UserError(
+                _(
+                    "Only a diagnosis or an incident is converted into a credit "
+                    "(policy §5); %(contract)s is not one.",
+                    contract=self.name,
+                )
+            )
+        # Serialise two conversions of the same contract: the second waits,
+        # then sees the credit (a unique index guards it too).
+        self._lock_for_consumption()
+        self.invalidate_recordset(["state", "credit_ids"])
+        if self.credit_ids.filtered(lambda credit: credit.origin == "conversion"):
+            raise UserError(
+                _(
+                    "%(contract)s was already converted into a credit.",
+                    contract=self.name,
+                )
+            )
+        self._check_state(("active", "done"), _("Converting into a credit"))
+        if self.state == "active" and not self.session_ids:
+            raise UserError(
+                _(
+                    "The session of %(contract)s has not been held yet: log it "
+                    "before converting the service into a credit.",
+                    contract=self.name,
+                )
+            )
+        if self.currency_id.compare_amounts(self.amount_paid, 0.0) <= 0:
+            raise UserError(
+                _(
+                    "Nothing was paid for %(contract)s: there is nothing to "
+                    "convert into a credit.",
+                    contract=self.name,
+                )
+            )
+        today = fields.Date.context_today(self)
+        credit = self.env["support.credit"]._issue(
+            self.partner_id,
+            self.amount_paid,
+            "conversion",
+            today,
+            self._get_policy_version(),
+            contract_id=self.id,
+            company_id=self.company_id.id,
+            reason=reason,
+        )
+        if self.state == "active":
+            self.action_done()
+        self.message_post(
+            body=_(
+                "The case exceeds the scope of %(contract)s: %(reason)s. "
+                "As the policy provides (§5), the amount paid, %(amount)s, "
+                "becomes a credit in your favour (%(credit)s) for an hour bag, "
+                "a diagnosis or a larger AsesórateYa service, valid until "
+                "%(date)s.",
+                contract=self.name,
+                reason=reason.strip().rstrip("."),
+                amount=format_amount(self.env, credit.amount, self.currency_id),
+                credit=credit.name,
+                date=format_date(self.env, credit.date_expiry),
+            ),
+            partner_ids=self.partner_id.ids,
+            subtype_xmlid="mail.mt_comment",
+        )
+        return credit
+
     def action_view_sessions(self):
         """List the session logs of this contract."""
         self.ensure_one()

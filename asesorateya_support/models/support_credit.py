@@ -1,10 +1,16 @@
 # Copyright 2026 AsesórateYa
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_amount, format_date
 
 from ..policy import credit_expiry
+
+#: The template of the reminder sent before a credit expires.
+REMINDER_TEMPLATE_XMLID = "asesorateya_support.mail_template_credit_reminder"
 
 
 class SupportCredit(models.Model):
@@ -45,8 +51,9 @@ class SupportCredit(models.Model):
     amount_remaining = fields.Monetary(
         compute="_compute_amount_remaining",
         store=True,
-        help="What is left to spend.",
+        help="What is left to spend: the amount less the uses that count.",
     )
+    usage_ids = fields.One2many("support.credit.usage", "credit_id", string="Uses")
     origin = fields.Selection(
         [
             ("cancellation", "Cancellation"),
@@ -72,9 +79,27 @@ class SupportCredit(models.Model):
     date_issue = fields.Date(
         string="Issued on", required=True, readonly=True, default=fields.Date.today
     )
-    date_expiry = fields.Date(string="Valid until", required=True, readonly=True)
+    date_expiry = fields.Date(
+        string="Valid until",
+        required=True,
+        readonly=True,
+        help="The last day the credit can be used.",
+    )
+    reason = fields.Text(
+        readonly=True, help="Why the credit was issued, as the client was told."
+    )
+    date_reminder = fields.Date(
+        string="Reminder due on",
+        compute="_compute_date_reminder",
+        store=True,
+        help="When the client is reminded of the unused balance: the company's "
+        "reminder days before the expiry.",
+    )
+    date_reminder_sent = fields.Date(
+        string="Reminder sent on", readonly=True, copy=False
+    )
     state = fields.Selection(
-        [("available", "Available"), ("used", "Used"), ("expired", "Expired")],
+        [("available", "Available"), ("used", "Fully used"), ("expired", "Expired")],
         default="available",
         required=True,
         readonly=True,
@@ -89,12 +114,40 @@ class SupportCredit(models.Model):
             "CHECK(date_expiry >= date_issue)",
             "A credit expires after it is issued.",
         ),
+        (
+            "amount_remaining_positive",
+            "CHECK(amount_remaining >= 0)",
+            "A credit is never used beyond its amount.",
+        ),
     ]
 
-    @api.depends("amount")
+    def init(self):
+        # A diagnosis or incident is converted into a credit once; the
+        # constraint holds against two consultants converting it at once.
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS support_credit_conversion_uniq
+            ON support_credit (contract_id) WHERE origin = 'conversion'
+            """
+        )
+
+    @api.depends("amount", "usage_ids.amount", "usage_ids.state")
     def _compute_amount_remaining(self):
         for credit in self:
-            credit.amount_remaining = credit.amount
+            used = sum(
+                usage.amount for usage in credit.usage_ids if usage.state == "active"
+            )
+            credit.amount_remaining = credit.currency_id.round(credit.amount - used)
+
+    @api.depends("date_expiry", "company_id.support_credit_reminder_days")
+    def _compute_date_reminder(self):
+        """A company with no reminder days (0) reminds nobody."""
+        for credit in self:
+            days = credit.company_id.support_credit_reminder_days
+            if credit.date_expiry and days > 0:
+                credit.date_reminder = credit.date_expiry - relativedelta(days=days)
+            else:
+                credit.date_reminder = False
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -106,7 +159,14 @@ class SupportCredit(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        frozen = {"amount", "partner_id", "date_issue", "date_expiry", "origin"}
+        frozen = {
+            "amount",
+            "partner_id",
+            "company_id",
+            "date_issue",
+            "date_expiry",
+            "origin",
+        }
         if frozen & set(vals) and not self.env.su:
             raise UserError(
                 _("A credit is never changed: cancel its use or issue a new one.")
@@ -135,3 +195,113 @@ class SupportCredit(models.Model):
         credit = self.sudo().create(vals)
         credit.message_subscribe(partner_ids=credit.partner_id.ids)
         return credit.sudo(self.env.su)
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+    def _money(self, amount):
+        return format_amount(self.env, amount, self[:1].currency_id)
+
+    def _lock(self):
+        """Lock the credit rows before their balance is read and spent.
+
+        ``NOWAIT``: a second transaction spending the same credit fails at
+        once with ``LockNotAvailable`` (or ``SerializationFailure`` when the
+        first committed after its snapshot), which Odoo's HTTP layer retries
+        against the new balance, instead of both seeing the same balance.
+        """
+        if not self.ids:
+            return
+        self.flush_recordset()
+        self.env.cr.execute(
+            "SELECT id FROM support_credit WHERE id IN %s FOR NO KEY UPDATE NOWAIT",
+            [tuple(self.ids)],
+            log_exceptions=False,
+        )
+        self.invalidate_recordset(["amount_remaining", "state"])
+
+    @api.model
+    def _get_applicable_domain(self, partner, company, date):
+        """Credits of ``partner``'s company that can be spent on ``date``."""
+        return [
+            ("partner_id", "=", partner.commercial_partner_id.id),
+            ("company_id", "=", company.id),
+            ("state", "=", "available"),
+            ("amount_remaining", ">", 0),
+            ("date_expiry", ">=", date),
+        ]
+
+    def _update_state(self):
+        """Move each credit to the state its balance and validity give.
+
+        Used up at zero; available again when a use is released, unless its
+        validity is over, then expired.
+        """
+        today = fields.Date.context_today(self)
+        expired = self.browse()
+        for credit in self:
+            if credit.currency_id.is_zero(credit.amount_remaining):
+                state = "used"
+            elif credit.date_expiry < today:
+                state = "expired"
+            else:
+                state = "available"
+            if state == "expired" and credit.state != "expired":
+                expired |= credit
+            elif state != credit.state:
+                credit.sudo().state = state
+        expired._expire()
+
+    def _expire(self):
+        """Expire credits whose validity is over; their balance is lost."""
+        for credit in self:
+            credit.sudo().state = "expired"
+            credit.sudo().message_post(
+                body=_(
+                    "The credit's validity ended on %(date)s: %(amount)s unused "
+                    "expired.",
+                    date=format_date(self.env, credit.date_expiry),
+                    amount=credit._money(credit.amount_remaining),
+                ),
+            )
+
+    @api.model
+    def _cron_expire_credits(self):
+        """Expire the credits past their validity, then remind the clients of
+        the credits about to expire (each credit once).
+
+        Idempotent: an expired credit is not found again, and a reminder
+        sent is recorded on the credit.
+        """
+        today = fields.Date.context_today(self)
+        to_expire = self.search(
+            [
+                ("state", "=", "available"),
+                ("amount_remaining", ">", 0),
+                ("date_expiry", "<", today),
+            ]
+        )
+        to_expire._expire()
+        to_remind = self.search(
+            [
+                ("state", "=", "available"),
+                ("amount_remaining", ">", 0),
+                ("date_reminder", "<=", today),
+                ("date_expiry", ">=", today),
+                ("date_reminder_sent", "=", False),
+            ]
+        )
+        to_remind._send_expiry_reminder()
+        return to_expire, to_remind
+
+    def _send_expiry_reminder(self):
+        """Remind the client of the balance and the expiry, through the queue."""
+        template = self.env.ref(REMINDER_TEMPLATE_XMLID, raise_if_not_found=False)
+        if not template:
+            return
+        today = fields.Date.context_today(self)
+        for credit in self:
+            credit.with_context(mail_notify_force_send=False).message_post_with_source(
+                template, subtype_xmlid="mail.mt_comment"
+            )
+            credit.sudo().date_reminder_sent = today
