@@ -283,7 +283,16 @@ class SupportSession(models.Model):
                 vals["period_id"] = original.period_id.id
             elif contract.kind == "monthly":
                 vals["period_id"] = self._get_open_period(contract, date).id
-        sessions = super().create(vals_list)
+        # A log is not a discussion: no "created" note and no follower (the
+        # contract has the followers), which halves the queries of a log.
+        sessions = (
+            super(
+                SupportSession,
+                self.with_context(mail_create_nosubscribe=True, mail_create_nolog=True),
+            )
+            .create(vals_list)
+            .with_env(self.env)
+        )
         sessions._check_balance()
         sessions.contract_id._update_state_after_consumption()
         sessions._notify_client_informed()

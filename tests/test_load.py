@@ -1,0 +1,300 @@
+# Copyright 2026 AsesórateYa
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Load: 20 clients log sessions at once on a few hour bags, on a real server.
+
+A second Odoo server (``--workers=2``, loopback only) serves the test
+database while 20 threads, each logged in as a consultant, log sessions
+through JSON-RPC on 4 small hour bags for ``ASY_LOAD_SECONDS`` (60) seconds.
+The bags run out during the run, so the test also sees the refusals of the
+balance rule under contention. At the end:
+
+- no HTTP 500 and no error other than the balance rule's refusal (Odoo itself
+  retries the serialization conflicts of concurrent logs);
+- every log the server accepted is in the database, and nothing else;
+- no bag went below zero, and each bag's hours used equal the sum of its logs.
+
+Throughput and p50/p95 latency are printed (and kept in ``ASY_TEST_OUTPUT``).
+The data is committed in a company of its own, "Load Test SpA".
+"""
+
+import http.cookiejar
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import odoo
+from odoo import Command
+
+CLIENTS = 20
+BAGS = 4
+BAG_HOURS = 2.0
+LOG_HOURS = 0.25
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def load_data():
+    """Company, consultant and bags, committed (the server must see them)."""
+    db = odoo.tools.config["db_name"]
+    registry = odoo.registry(db)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+        clp = env.ref("base.CLP")
+        clp.active = True
+        company = env["res.company"].create(
+            {"name": f"Load Test SpA {os.getpid()}", "currency_id": clp.id}
+        )
+        env = env(context=dict(env.context, allowed_company_ids=[company.id]))
+        product = env["product.product"].create(
+            {
+                "name": "Load bag",
+                "type": "service",
+                "list_price": 100000,
+                "company_id": company.id,
+            }
+        )
+        plan = env["support.plan"].create(
+            {
+                "name": "Load bag",
+                "kind": "hour_bag",
+                "product_id": product.id,
+                "hours_included": BAG_HOURS,
+                "company_id": company.id,
+            }
+        )
+        client = env["res.partner"].create(
+            {"name": "Load Client SpA", "is_company": True}
+        )
+        # One consultant per client, as in a real team.
+        group = env.ref("asesorateya_support.asesorateya_support_group_user")
+        logins = [f"load_consultant_{os.getpid()}_{n}" for n in range(CLIENTS)]
+        env["res.users"].create(
+            [
+                {
+                    "name": f"Load Consultant {n}",
+                    "login": login,
+                    "password": login,
+                    "company_id": company.id,
+                    "company_ids": [Command.set(company.ids)],
+                    "groups_id": [Command.set(group.ids)],
+                }
+                for n, login in enumerate(logins)
+            ]
+        )
+        bags = env["support.contract"].create(
+            [
+                {
+                    "partner_id": client.id,
+                    "plan_id": plan.id,
+                    "company_id": company.id,
+                    "scope": "Load test scope",
+                    "amount_paid": 100000,
+                    "state": "confirmed",
+                }
+                for _index in range(BAGS)
+            ]
+        )
+        cr.commit()
+        return {"db": db, "logins": logins, "bags": bags.ids, "company": company.id}
+
+
+@pytest.fixture(scope="module")
+def server(load_data, tmp_path_factory):
+    """An Odoo server with two workers on loopback, on the test database."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("load") / "server.log"
+    config = odoo.tools.config
+    cmd = [
+        sys.executable,
+        _odoo_bin(),
+        "--addons-path="
+        + ",".join(p for p in config["addons_path"].split(",") if os.path.isdir(p)),
+        *(
+            f"--{flag}={config[key]}"
+            for key, flag in (
+                ("db_host", "db_host"),
+                ("db_port", "db_port"),
+                ("db_user", "db_user"),
+                ("data_dir", "data-dir"),
+            )
+            if config.get(key)
+        ),
+        "-d",
+        load_data["db"],
+        f"--db-filter=^{load_data['db']}$",
+        "--workers=2",
+        "--max-cron-threads=0",
+        "--http-interface=127.0.0.1",
+        f"--http-port={port}",
+        f"--gevent-port={_free_port()}",
+        f"--logfile={log}",
+        "--log-level=warn",
+    ]
+    proc = subprocess.Popen(cmd)
+    base = f"http://127.0.0.1:{port}"
+    for _index in range(240):
+        if proc.poll() is not None:
+            text = log.read_text()[-2000:] if log.exists() else "(no log)"
+            pytest.fail(f"the load server stopped: {text}")
+        try:
+            urllib.request.urlopen(base + "/web/login", timeout=60)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.terminate()
+        pytest.fail("the load server did not start")
+    yield {"base": base, "log": log}
+    proc.terminate()
+    proc.wait(timeout=60)
+
+
+def _odoo_bin():
+    home = os.environ.get("ODOO_HOME", "/opt/odoo17")
+    path = os.environ.get("ODOO_BIN", os.path.join(home, "odoo-bin"))
+    return path if os.path.isfile(path) else "odoo"
+
+
+class Consultant:
+    def __init__(self, base, db, login):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        self._post(
+            "/web/session/authenticate",
+            {"db": db, "login": login, "password": login},
+        )
+
+    def _post(self, path, params):
+        request = urllib.request.Request(
+            self.base + path,
+            data=json.dumps({"jsonrpc": "2.0", "params": params}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with self.opener.open(request, timeout=120) as response:
+            return response.status, json.loads(response.read())
+
+    def log(self, bag_id, index):
+        return self._post(
+            "/web/dataset/call_kw/support.session/create",
+            {
+                "model": "support.session",
+                "method": "create",
+                "args": [
+                    {
+                        "contract_id": bag_id,
+                        "duration": LOG_HOURS,
+                        "objective": f"Load {index}",
+                        "activity": "Logged under load",
+                    }
+                ],
+                "kwargs": {},
+            },
+        )
+
+
+def test_twenty_clients_log_at_once(load_data, server, tmp_path):
+    seconds = float(os.environ.get("ASY_LOAD_SECONDS", 60))
+    accepted, refused, conflicts, failures, latencies = [], [], [], [], []
+    lock = threading.Lock()
+    stop_at = time.time() + seconds
+
+    def client(number):
+        login = load_data["logins"][number]
+        consultant = Consultant(server["base"], load_data["db"], login)
+        index = 0
+        while time.time() < stop_at:
+            bag = load_data["bags"][(number + index) % BAGS]
+            index += 1
+            t0 = time.perf_counter()
+            try:
+                status, answer = consultant.log(bag, f"{number}-{index}")
+            except urllib.error.HTTPError as error:
+                with lock:
+                    failures.append(f"HTTP {error.code}")
+                continue
+            elapsed = time.perf_counter() - t0
+            with lock:
+                latencies.append(elapsed)
+                if "result" in answer:
+                    accepted.append((bag, answer["result"]))
+                elif answer["error"]["data"]["name"] in (
+                    "odoo.exceptions.UserError",
+                    "odoo.exceptions.ValidationError",
+                ):
+                    refused.append(answer["error"]["data"]["message"])
+                elif answer["error"]["data"]["name"].startswith("psycopg2.errors."):
+                    # A serialization conflict Odoo retried 5 times and gave
+                    # up on: allowed, counted, and nothing may be half-written.
+                    conflicts.append(answer["error"]["data"]["name"])
+                else:
+                    failures.append(answer["error"]["data"]["name"])
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    duration = time.perf_counter() - started
+
+    calls = len(latencies)
+    ordered = sorted(latencies)
+    report = {
+        "clients": CLIENTS,
+        "seconds": round(duration, 1),
+        "calls": calls,
+        "accepted": len(accepted),
+        "refused": len(refused),
+        "conflicts_given_up": len(conflicts),
+        "failures": len(failures),
+        "throughput_per_s": round(calls / duration, 1),
+        "p50_ms": round(statistics.median(ordered) * 1000, 1) if ordered else None,
+        "p95_ms": round(ordered[int(0.95 * (calls - 1))] * 1000, 1)
+        if ordered
+        else None,
+    }
+    output = Path(os.environ.get("ASY_TEST_OUTPUT", tmp_path))
+    (output / "load-report.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\nload: {json.dumps(report)}")
+
+    assert not failures, f"unexpected errors: {sorted(set(failures))}"
+    assert accepted, "no log was accepted"
+    assert calls >= CLIENTS, "every client got answers"
+    # The refusals are the balance rule's: beyond the hours left, or the bag
+    # already exhausted.
+    assert all(
+        "goes beyond" in message or "takes no session logs" in message
+        for message in refused
+    ), refused[:3]
+
+    # Every accepted log is there, nothing else, and no bag went below zero.
+    registry = odoo.registry(load_data["db"])
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        bags = env["support.contract"].browse(load_data["bags"])
+        sessions = env["support.session"].search([("contract_id", "in", bags.ids)])
+        assert sorted(sessions.ids) == sorted(sid for _bag, sid in accepted)
+        for bag in bags:
+            logs = sessions.filtered(lambda s, bag=bag: s.contract_id == bag)
+            total = sum(logs.mapped("duration"))
+            assert bag.hours_used == pytest.approx(total)
+            assert bag.hours_used <= BAG_HOURS + 1e-6, "no bag below zero"
+            assert bag.hours_remaining >= 0
+            assert bag.hours_remaining == pytest.approx(BAG_HOURS - total)
