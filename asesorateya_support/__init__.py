@@ -1,5 +1,7 @@
 # Copyright 2026 AsesórateYa
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+from . import controllers
 from . import models
+from . import report
 from . import wizards

@@ -4,7 +4,7 @@
     "name": "AsesórateYa Odoo Support Services",
     "summary": "Sell, run and account Odoo support services: diagnosis, "
     "incidents, hour bags and monthly retainers, with session logs",
-    "version": "17.0.1.1.0",
+    "version": "17.0.1.2.0",
     "category": "Services",
     "license": "LGPL-3",
     "author": "AsesórateYa",
@@ -37,6 +37,11 @@
         "views/support_breach_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
+        "views/support_portal_templates.xml",
+        "report/support_contract_reports.xml",
+        "report/support_contract_templates.xml",
+        "report/support_cancellation_reports.xml",
+        "report/support_cancellation_templates.xml",
         "views/asesorateya_support_menus.xml",
     ],
     "demo": [
@@ -46,6 +51,14 @@
         "demo/support_contract_demo.xml",
         "demo/support_cancellation_demo.xml",
     ],
+    "assets": {
+        "web.assets_frontend": [
+            "asesorateya_support/static/src/scss/support_portal.scss",
+        ],
+        "web.assets_tests": [
+            "asesorateya_support/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
     "application": True,
     "development_status": "Beta",

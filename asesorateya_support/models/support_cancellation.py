@@ -151,6 +151,10 @@ class SupportCancellation(models.Model):
     def _unlink_never(self):
         raise UserError(_("A cancellation is part of the client's history."))
 
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return _("Cancellation %(name)s", name=self.name)
+
     # ------------------------------------------------------------------
     # Decision
     # ------------------------------------------------------------------

@@ -63,6 +63,8 @@ class SupportClaim(models.Model):
     _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_received desc, id desc"
     _check_company_auto = True
+    # Clients may write in the portal chatter of claims they can read.
+    _mail_post_access = "read"
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default="/"
@@ -369,6 +371,28 @@ class SupportClaim(models.Model):
     # Business methods
     # ------------------------------------------------------------------
     @api.model
+    def _get_portal_domain(self):
+        """Claims the current user sees in the portal: its commercial partner's."""
+        partner = self.env.user.partner_id.commercial_partner_id
+        return [("partner_id", "child_of", partner.ids)]
+
+    @api.model
+    def _get_portal_claim_types(self, contracts):
+        """The kinds of claim a client files in the portal.
+
+        Dissatisfaction with a design and a project not published only
+        concern the agency's projects (agency policy §4.4, §5.4): they are
+        offered to clients with a project.
+
+        :param contracts: the client's ``support.contract`` records
+        :return: ``(value, label)`` pairs
+        """
+        selection = self._fields["claim_type"]._description_selection(self.env)
+        if any(contract.kind == "project" for contract in contracts):
+            return selection
+        return [(key, label) for key, label in selection if key not in CLAUSE_BY_TYPE]
+
+    @api.model
     def _check_claim_values(self, vals, partial=False):
         """Refuse a claim without what agency policy §7.1 asks the client for.
 
@@ -427,12 +451,19 @@ class SupportClaim(models.Model):
         return ""
 
     def _get_responsible_user(self):
-        """Who answers the claim: the contract's consultant, else a manager."""
+        """Who answers the claim: the contract's consultant, else a manager.
+
+        A claim filed in the portal is created by the client: the client
+        never gets the to-do, whoever else is left.
+        """
         self.ensure_one()
         user = self.contract_id.user_id
         if user and not user.share and self.company_id in user.company_ids:
             return user
-        return self.company_id._get_support_manager() or self.env.user
+        manager = self.company_id._get_support_manager()
+        if manager or not self.env.user.share:
+            return manager or self.env.user
+        return self.env.ref("base.user_admin", raise_if_not_found=False) or manager
 
     def _schedule_answer(self):
         """Ask the responsible user to answer the claim by its due date."""

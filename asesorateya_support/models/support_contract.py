@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import float_is_zero, format_amount, format_date
 
 from ..policy import QUOTE_KEYS, compute_quote, weighted_progress
@@ -240,6 +241,12 @@ class SupportContract(models.Model):
     breach_count = fields.Integer(compute="_compute_breach_count")
     claim_ids = fields.One2many("support.claim", "contract_id", string="Claims")
     claim_count = fields.Integer(compute="_compute_claim_count")
+    needs_attention = fields.Boolean(
+        compute="_compute_needs_attention",
+        search="_search_needs_attention",
+        help="Low on hours, waiting for the client or paused, or with a claim "
+        "whose answer is overdue.",
+    )
 
     _sql_constraints = [
         (
@@ -369,6 +376,30 @@ class SupportContract(models.Model):
     def _compute_claim_count(self):
         for contract in self:
             contract.claim_count = len(contract.claim_ids)
+
+    @api.depends_context("tz")
+    def _compute_needs_attention(self):
+        # One query whatever the number of contracts (kanban, list).
+        records = self.filtered("id")
+        attention = self.browse()
+        if records:
+            attention = self.search(
+                expression.AND(
+                    [[("id", "in", records.ids)], self._get_needs_attention_domain()]
+                )
+            )
+        for contract in self:
+            contract.needs_attention = contract in attention
+
+    def _search_needs_attention(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(
+                _("Search contracts needing attention with = True or = False.")
+            )
+        domain = self._get_needs_attention_domain()
+        if (operator == "=") == value:
+            return domain
+        return ["!"] + expression.normalize_domain(domain)
 
     def _compute_access_url(self):  # pylint: disable=missing-return
         super()._compute_access_url()
@@ -650,6 +681,7 @@ class SupportContract(models.Model):
             "context": {
                 "default_contract_id": self.id,
                 "default_user_id": self.env.user.id,
+                "default_date": fields.Date.to_string(fields.Date.context_today(self)),
                 "default_duration": self.plan_id.session_length,
             },
         }
@@ -855,6 +887,39 @@ class SupportContract(models.Model):
                     contract.state = "exhausted"
                 elif not exhausted and contract.state == "exhausted":
                     contract.state = "active"
+
+    @api.model
+    def _get_needs_attention_domain(self):
+        """Contracts a consultant should look at today (the desk's filter).
+
+        Low on hours; waiting for the client's information or paused (§9);
+        a written claim not answered by its due date (agency policy §7.2).
+        Modules extend the list: e.g. monthly billing adds the cycles whose
+        invoice is unpaid, with ``expression.OR([super()..., [...]])``.
+        """
+        today = fields.Date.context_today(self)
+        # As the superuser: a salesman reads contracts but not claims; only
+        # contract ids come out, and the contract rules still apply.
+        overdue_claims = (
+            self.env["support.claim"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "received"),
+                    ("date_due", "<", today),
+                    ("contract_id", "!=", False),
+                ]
+            )
+        )
+        return expression.OR(
+            [
+                [("is_low_balance", "=", True)],
+                [("state", "in", ("waiting", "paused"))],
+                [("id", "in", overdue_claims.contract_id.ids)],
+                # Hook: an unpaid monthly cycle belongs here once cycles are
+                # invoiced; there is no period invoice field yet.
+            ]
+        )
 
     @api.model
     def _get_bag_for_partner_domain(self, partner, date):

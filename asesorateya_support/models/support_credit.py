@@ -221,6 +221,12 @@ class SupportCredit(models.Model):
         self.invalidate_recordset(["amount_remaining", "state"])
 
     @api.model
+    def _get_portal_domain(self):
+        """Credits the current user sees in the portal: its commercial partner's."""
+        partner = self.env.user.partner_id.commercial_partner_id
+        return [("partner_id", "child_of", partner.ids)]
+
+    @api.model
     def _get_applicable_domain(self, partner, company, date):
         """Credits of ``partner``'s company that can be spent on ``date``."""
         return [

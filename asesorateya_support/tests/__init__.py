@@ -18,3 +18,8 @@ from . import test_session
 from . import test_cancellation
 from . import test_policy_version
 from . import test_project
+from . import test_desk
+from . import test_portal
+from . import test_portal_performance
+from . import test_portal_requests
+from . import test_portal_tour

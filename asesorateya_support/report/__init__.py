@@ -1,0 +1,4 @@
+# Copyright 2026 AsesórateYa
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+from . import support_contract_report
