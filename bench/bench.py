@@ -61,6 +61,9 @@ def in_odoo(args):
     sys.path.insert(0, args.odoo_home)
     import odoo
 
+    if getattr(in_odoo, "done", False):
+        return odoo  # Odoo's config cannot be parsed twice in one process
+    in_odoo.done = True
     odoo.tools.config.parse_config(
         [
             f"--addons-path={args.addons_path}",
