@@ -18,3 +18,5 @@ from . import support_breach
 from . import support_credit_usage
 from . import sale_order
 from . import sale_order_line
+from . import account_move
+from . import payment_transaction

@@ -46,6 +46,13 @@ class ResCompany(models.Model):
         help="Clients are reminded of an unused credit this many days before "
         "it expires.",
     )
+    support_billing_grace_days = fields.Integer(
+        string="Days to pay a cycle",
+        default=5,
+        help="Monthly retainers are paid in advance (policy §8): a retainer "
+        "whose cycle invoice is still unpaid this many days after it was due "
+        "is paused until it is paid.",
+    )
 
     def _get_support_policy(self):
         """The default cancellation policy of this company.

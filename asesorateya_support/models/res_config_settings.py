@@ -40,6 +40,9 @@ class ResConfigSettings(models.TransientModel):
     support_credit_reminder_days = fields.Integer(
         related="company_id.support_credit_reminder_days", readonly=False
     )
+    support_billing_grace_days = fields.Integer(
+        related="company_id.support_billing_grace_days", readonly=False
+    )
     # The default policy's terms: saving a change makes a new version when
     # the one in force already governs contracts.
     support_withdrawal_days = fields.Integer(

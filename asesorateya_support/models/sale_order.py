@@ -2,8 +2,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
+
+from .support_plan import PROPOSAL_ONLY_KINDS
 
 #: The service product of the lines that spend a client credit.
 CREDIT_PRODUCT_XMLID = "asesorateya_support.product_product_client_credit"
@@ -180,6 +182,189 @@ class SaleOrder(models.Model):
             )
         action["name"] = _("Support contracts")
         return action
+
+    # ------------------------------------------------------------------
+    # Web shop (support policy §2, §8)
+    # ------------------------------------------------------------------
+    def _cart_update(self, product_id, line_id=None, add_qty=0, set_qty=0, **kwargs):
+        # An hour bag never enters a cart: it is sold with its validated scope
+        # through the proposal (§2), whatever URL or product id is posted.
+        product = self.env["product.product"].browse(int(product_id or 0))
+        if (
+            product
+            and self._is_support_proposal_only(product)
+            and _is_cart_addition(add_qty, set_qty)
+        ):
+            message = self._get_support_proposal_only_message(product)
+            self.shop_warning = message
+            return {
+                "line_id": False,
+                "quantity": 0,
+                "option_ids": [],
+                "warning": message,
+            }
+        return super()._cart_update(
+            product_id, line_id=line_id, add_qty=add_qty, set_qty=set_qty, **kwargs
+        )
+
+    def _is_cart_ready(self):
+        return super()._is_cart_ready() and not self._get_support_proposal_only_lines()
+
+    def _check_cart_is_ready_to_be_paid(self):
+        self._check_support_shop_lines()
+        # Credits spent on the cart must still fit in it (the client may have
+        # removed a service since).
+        self._check_support_credit_lines()
+        return super()._check_cart_is_ready_to_be_paid()
+
+    @api.model
+    def _is_support_proposal_only(self, product):
+        """Whether ``product`` is sold only through a proposal (an hour bag).
+
+        :param product: a ``product.product`` record
+        """
+        return bool(
+            self.env["support.plan"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count(
+                [
+                    ("product_id", "=", product.id),
+                    ("kind", "in", PROPOSAL_ONLY_KINDS),
+                ],
+                limit=1,
+            )
+        )
+
+    def _get_support_proposal_only_lines(self):
+        """The lines of a website cart that only a proposal may sell.
+
+        :return: ``sale.order.line`` records; always empty for an order that
+            is not a website cart (a proposal is a quotation of the back office)
+        """
+        self.ensure_one()
+        lines = self.order_line.filtered("product_id")
+        if not self.website_id or not lines:
+            return self.env["sale.order.line"]
+        plans = (
+            self.env["support.plan"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("product_id", "in", lines.product_id.ids),
+                    ("kind", "in", PROPOSAL_ONLY_KINDS),
+                ]
+            )
+        )
+        return lines.filtered(lambda line: line.product_id in plans.product_id)
+
+    def _get_support_proposal_only_message(self, product):
+        """Why ``product`` cannot be bought from the shop, and where to start."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        diagnosis = (
+            self.env["support.plan"]
+            .sudo()
+            .search(
+                [
+                    ("kind", "=", "diagnosis"),
+                    ("company_id", "=", company.id),
+                    ("product_id.is_published", "=", True),
+                ],
+                limit=1,
+            )
+        )
+        message = _(
+            "%(product)s is not sold from the shop: an hour bag is bought through "
+            "the proposal %(company)s sends you once the scope of the work is "
+            "validated, usually after a Support Diagnosis (policy §2).",
+            product=product.display_name,
+            company=company.name,
+        )
+        if diagnosis:
+            message = _(
+                "%(message)s Start with the diagnosis: %(diagnosis)s (%(url)s).",
+                message=message,
+                diagnosis=diagnosis.product_id.display_name,
+                url=diagnosis.product_id.website_url,
+            )
+        return message
+
+    def _check_support_shop_lines(self):
+        """Refuse to pay or confirm a website cart holding an hour bag.
+
+        :raise ValidationError: naming the bag and pointing to the diagnosis
+        """
+        for order in self:
+            lines = order._get_support_proposal_only_lines()
+            if lines:
+                raise ValidationError(
+                    order._get_support_proposal_only_message(lines[0].product_id)
+                )
+
+    def _check_support_payable(self):
+        """Refuse a payment that could not confirm the order it pays.
+
+        A website cart holding an hour bag is never paid (§2), nor a proposal
+        of an hour bag whose validated scope is not written yet: its contract
+        needs the scope, so the order could not be confirmed once paid.
+
+        :raise ValidationError: naming what is missing
+        """
+        self._check_support_shop_lines()
+        for order in self.filtered(lambda o: not (o.support_scope or "").strip()):
+            bags = (
+                self.env["support.plan"]
+                .sudo()
+                .with_context(active_test=False)
+                .search_count(
+                    [
+                        ("product_id", "in", order.order_line.product_id.ids),
+                        ("kind", "=", "hour_bag"),
+                    ],
+                    limit=1,
+                )
+            )
+            if bags:
+                raise ValidationError(
+                    _(
+                        "%(order)s sells an hour bag without its validated "
+                        "scope: it can be paid once %(company)s has written the "
+                        "scope agreed with you (policy §2).",
+                        order=order.name,
+                        company=order.company_id.name,
+                    )
+                )
+
+    def _apply_support_credits_in_cart(self, user):
+        """Spend ``user``'s client credits on this website cart.
+
+        Only the cart of ``user``'s own commercial partner, still a draft:
+        the credits are those of the cart's client (``_apply_support_credits``).
+
+        :param user: the ``res.users`` logged in on the website
+        :return: the active ``support.credit.usage`` records of the cart
+        :raise AccessError: for a cart of another client or a public user
+        :raise UserError: for a cart that is not a draft, or no credit applies
+        """
+        self.ensure_one()
+        partner = user.partner_id.commercial_partner_id
+        if (
+            user._is_public()
+            or not self.website_id
+            or self.partner_id.commercial_partner_id != partner
+        ):
+            raise AccessError(_("Client credits apply only to your own cart."))
+        if self.state != "draft":
+            raise UserError(
+                _("Client credits apply to a cart that is not confirmed yet.")
+            )
+        order = self.sudo()
+        order.action_apply_support_credits()
+        return order.support_credit_usage_ids.filtered(
+            lambda usage: usage.state == "active"
+        )
 
     # ------------------------------------------------------------------
     # Client credits (support policy §5, §10)
@@ -419,3 +604,15 @@ class SaleOrder(models.Model):
                         order=order.name,
                     )
                 )
+
+
+def _is_cart_addition(add_qty, set_qty):
+    """Whether a cart update puts units of a product in the cart.
+
+    Odoo's cart reads unreadable quantities as one unit: so does this.
+    """
+    try:
+        quantity = float(set_qty or 0) or float(add_qty or 0)
+    except (TypeError, ValueError):
+        return True
+    return quantity > 0

@@ -1,7 +1,7 @@
 # Copyright 2026 AsesórateYa
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from odoo import _, fields, models
+from odoo import SUPERUSER_ID, _, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
@@ -101,6 +101,21 @@ class SaleOrderLine(models.Model):
                     vals_list.append(line._prepare_support_contract_values(plan, unit))
         return self.env["support.contract"].sudo().create(vals_list)
 
+    def _get_support_consultant(self, company):
+        """Who follows the contracts of this line: the order's salesperson,
+        else the employee confirming it, else a support manager.
+
+        An order paid in the shop is confirmed by the client (a portal or the
+        public user) or by the payment cron (the superuser): neither follows
+        a contract.
+        """
+        self.ensure_one()
+        if self.order_id.user_id:
+            return self.order_id.user_id
+        if not self.env.user.share and self.env.uid != SUPERUSER_ID:
+            return self.env.user
+        return company._get_support_manager()
+
     def _prepare_support_contract_values(self, plan, unit):
         """Values of the contract for one unit of this line.
 
@@ -133,7 +148,7 @@ class SaleOrderLine(models.Model):
             "company_id": company.id,
             "sale_line_id": self.id,
             "sale_line_unit": unit,
-            "user_id": order.user_id.id or self.env.user.id,
+            "user_id": self._get_support_consultant(company).id,
             "amount_paid": amount,
             "amount_total": amount_total,
             "hours_included": plan.hours_included,

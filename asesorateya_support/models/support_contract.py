@@ -133,6 +133,14 @@ class SupportContract(models.Model):
         group_expand="_group_expand_states",
     )
     state_before_hold = fields.Char(readonly=True, copy=False)
+    payment_hold = fields.Boolean(
+        string="Paused for non-payment",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="A monthly retainer paused because a cycle's invoice is unpaid "
+        "after the grace (policy §8); paying it resumes the service.",
+    )
     hold_reason = fields.Text(
         readonly=True,
         copy=False,
@@ -599,6 +607,7 @@ class SupportContract(models.Model):
                     or ("active" if contract.state == "paused" else "confirmed"),
                     "state_before_hold": False,
                     "hold_reason": False,
+                    "payment_hold": False,
                 }
             )
             if contract.kind == "monthly" and contract.state == "active":
@@ -969,6 +978,60 @@ class SupportContract(models.Model):
             lambda p: p.date_start <= date <= p.date_end
         )
         return covering[:1]
+
+    # ------------------------------------------------------------------
+    # Billing of monthly retainers (policy §8)
+    # ------------------------------------------------------------------
+    def _notify_period_invoice(self, invoice):
+        """Tell the client that the invoice of a new cycle was issued.
+
+        Hook for the email of the cycle invoice; for now a note in the chatter.
+
+        :param invoice: the posted ``account.move`` of the cycle
+        """
+        self.ensure_one()
+        self.message_post(
+            body=_(
+                "Invoice %(invoice)s of %(amount)s issued for the new cycle, "
+                "payable in advance (policy §8).",
+                invoice=invoice.name,
+                amount=format_amount(
+                    self.env, invoice.amount_total, invoice.currency_id
+                ),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _pause_for_payment(self, periods):
+        """Pause this running retainer: the invoices of ``periods`` are overdue.
+
+        :param periods: the ``support.contract.period`` records whose invoice
+            is unpaid after the grace
+        """
+        self.ensure_one()
+        invoices = periods.invoice_id.sudo()
+        self.action_pause(
+            _(
+                "Invoice %(invoices)s is still unpaid more than %(days)s days "
+                "after it was due: the monthly support is paid in advance "
+                "(policy §8). The service resumes as soon as it is paid.",
+                invoices=", ".join(invoices.mapped("name")),
+                days=self.company_id.support_billing_grace_days,
+            )
+        )
+        self.payment_hold = True
+
+    def _resume_after_payment(self):
+        """Resume the retainers paused for non-payment that owe nothing overdue.
+
+        Called when an invoice is paid; a contract paused for another reason
+        stays paused.
+        """
+        today = fields.Date.context_today(self)
+        for contract in self.filtered(lambda c: c.state == "paused" and c.payment_hold):
+            if contract.period_ids._get_overdue(today):
+                continue
+            contract.action_resume()
 
     @api.model
     def _cron_expire_bags(self):

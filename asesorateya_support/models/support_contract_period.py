@@ -2,11 +2,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
 import logging
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 from ..policy import period_bounds, simulate_rollover
 
@@ -73,6 +75,27 @@ class SupportContractPeriod(models.Model):
         index=True,
     )
     session_ids = fields.One2many("support.session", "period_id", string="Sessions")
+    invoice_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The invoice of this cycle's fee, issued when the cycle begins "
+        "(policy §8); for the first cycle of a contract bought through a sale "
+        "order, the order's invoice.",
+    )
+    billed_by_order = fields.Boolean(
+        string="Paid with the order",
+        readonly=True,
+        copy=False,
+        help="The first cycle of a contract bought through a sale order: the "
+        "order pays it, so it has no invoice of its own.",
+    )
+    invoice_payment_state = fields.Selection(
+        related="invoice_id.payment_state", string="Payment"
+    )
 
     _sql_constraints = [
         (
@@ -172,7 +195,7 @@ class SupportContractPeriod(models.Model):
             index += 1
         date_start, date_end = period_bounds(anchor, index)
         plan = contract.plan_id
-        return self.create(
+        period = self.create(
             {
                 "contract_id": contract.id,
                 "sequence": (last.sequence or 0) + 1,
@@ -182,8 +205,12 @@ class SupportContractPeriod(models.Model):
                 "fee_amount": contract.amount_paid,
                 "hours_carried_in": last.hours_carried_out if last else 0.0,
                 "meetings_included": plan.meetings_per_month,
+                # The order that bought the contract pays its first cycle.
+                "billed_by_order": bool(not last and contract.sale_line_id),
             }
         )
+        period._bill()
+        return period
 
     def _anchor_and_index(self):
         """The anchor day and index of this cycle in its contiguous series."""
@@ -280,3 +307,192 @@ class SupportContractPeriod(models.Model):
             if period.date_end < day:
                 period._close()
         return period.filtered(lambda p: p.state == "open" and p.date_start <= day)
+
+    # ------------------------------------------------------------------
+    # Billing: each cycle is paid in advance (policy §8)
+    # ------------------------------------------------------------------
+    def _bill(self):
+        """Issue the invoice of each cycle's fee, once, as the cycle begins.
+
+        The first cycle of a contract bought through a sale order is paid by
+        the order: it takes the order's posted invoice if there is one (or
+        when it is posted) and gets none of its own. Nothing is billed for a
+        contract that is not running, a zero fee, or a company without a
+        sales journal (no chart of accounts).
+
+        Idempotent: the cycle rows are locked and read again first, so a
+        cycle never gets two invoices.
+
+        :return: the ``account.move`` invoices created
+        """
+        invoices = self.env["account.move"]
+        if not self:
+            return invoices
+        self.flush_recordset()
+        self.env.cr.execute(
+            "SELECT id FROM support_contract_period WHERE id IN %s FOR NO KEY UPDATE",
+            [tuple(self.ids)],
+        )
+        self.invalidate_recordset(["invoice_id", "billed_by_order"])
+        for period in self:
+            contract = period.contract_id
+            if period.invoice_id or contract.state != "active":
+                continue
+            if period.billed_by_order:
+                period._link_order_invoice()
+                continue
+            if contract.currency_id.is_zero(period.fee_amount):
+                continue
+            journal = period._get_invoice_journal()
+            if not journal:
+                _logger.info(
+                    "Support cycle %s not invoiced: company %s has no sales journal",
+                    period.id,
+                    contract.company_id.name,
+                )
+                continue
+            invoice = (
+                self.env["account.move"]
+                .sudo()
+                .with_company(contract.company_id)
+                .create(period._prepare_invoice_values(journal))
+            )
+            invoice.action_post()
+            period.invoice_id = invoice
+            contract._notify_period_invoice(invoice)
+            invoices |= invoice
+        return invoices
+
+    def _link_order_invoice(self):
+        """Link cycles paid with the order to the order's posted invoice."""
+        for period in self.filtered(lambda p: p.billed_by_order and not p.invoice_id):
+            invoice = (
+                period.contract_id.sudo()
+                .sale_line_id.invoice_lines.move_id.filtered(
+                    lambda move: (
+                        move.move_type == "out_invoice" and move.state == "posted"
+                    )
+                )
+                .sorted("id")[:1]
+            )
+            if invoice:
+                period.invoice_id = invoice
+
+    def _get_invoice_journal(self):
+        """The sales journal the cycle's invoice goes to; empty if none."""
+        self.ensure_one()
+        company = self.contract_id.company_id
+        Journal = self.env["account.journal"].sudo()
+        return Journal.search(
+            [*Journal._check_company_domain(company), ("type", "=", "sale")],
+            limit=1,
+        )
+
+    def _prepare_invoice_values(self, journal):
+        """Values of the invoice of this cycle's fee.
+
+        One line of the plan's product for the fee, IVA included with the
+        product's taxes (mapped by the client's fiscal position), dated the
+        day the cycle begins, or today if it is issued late: an invoice is
+        never back-dated.
+        """
+        self.ensure_one()
+        contract = self.contract_id
+        company = contract.company_id
+        currency = contract.currency_id
+        partner = (
+            contract.sudo().sale_order_id.partner_invoice_id or contract.partner_id
+        )
+        fiscal_position = (
+            self.env["account.fiscal.position"]
+            .sudo()
+            .with_company(company)
+            ._get_fiscal_position(partner)
+        )
+        product = contract.plan_id.sudo().product_id
+        taxes = fiscal_position.map_tax(
+            product.taxes_id._filter_taxes_by_company(company)
+        )
+        price_unit = contract._get_price_unit_for_total(
+            self.fee_amount, taxes, currency
+        )
+        today = fields.Date.context_today(self)
+        return {
+            "move_type": "out_invoice",
+            "journal_id": journal.id,
+            "company_id": company.id,
+            "partner_id": partner.id,
+            "currency_id": currency.id,
+            "fiscal_position_id": fiscal_position.id,
+            "invoice_date": max(self.date_start, today),
+            "invoice_origin": contract.name,
+            "invoice_user_id": contract.user_id.id,
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "name": _(
+                            "%(plan)s: cycle %(start)s to %(end)s (%(contract)s)",
+                            plan=contract.plan_id.name,
+                            start=format_date(self.env, self.date_start),
+                            end=format_date(self.env, self.date_end),
+                            contract=contract.name,
+                        ),
+                        "quantity": 1.0,
+                        "price_unit": price_unit,
+                        "tax_ids": [Command.set(taxes.ids)],
+                    }
+                )
+            ],
+        }
+
+    def _get_overdue(self, day):
+        """The cycles whose invoice is still unpaid after the grace on ``day``.
+
+        The grace is the company's days to pay a cycle, counted from the
+        invoice's due date.
+
+        :return: ``support.contract.period`` records
+        """
+
+        def overdue(period):
+            invoice = period.invoice_id.sudo()
+            if invoice.state != "posted" or invoice.payment_state not in (
+                "not_paid",
+                "partial",
+            ):
+                return False
+            due = invoice.invoice_date_due or invoice.invoice_date
+            grace = period.company_id.support_billing_grace_days
+            return bool(due) and day > due + timedelta(days=grace)
+
+        return self.filtered(overdue)
+
+    @api.model
+    def _cron_pause_unpaid(self):
+        """Pause the retainers with a cycle invoice unpaid after the grace.
+
+        Idempotent: only running contracts are paused, so a second run the
+        same day changes nothing; paying resumes them (``account.move``,
+        ``_invoice_paid_hook``).
+
+        :return: the ``support.contract`` records paused
+        """
+        today = fields.Date.context_today(self)
+        unpaid = self.search(
+            [
+                ("invoice_id", "!=", False),
+                ("invoice_id.state", "=", "posted"),
+                ("invoice_id.payment_state", "in", ("not_paid", "partial")),
+                ("contract_id.state", "=", "active"),
+            ]
+        )
+        overdue = unpaid._get_overdue(today)
+        for contract in overdue.contract_id:
+            contract._pause_for_payment(
+                overdue.filtered(lambda p, c=contract: p.contract_id == c)
+            )
+        _logger.info(
+            "Support cycles: %s contracts paused unpaid", len(overdue.contract_id)
+        )
+        return overdue.contract_id

@@ -3,6 +3,7 @@
 
 from . import test_agency
 from . import test_bag_validity
+from . import test_billing
 from . import test_contract
 from . import test_credit
 from . import test_credit_concurrency
@@ -15,6 +16,7 @@ from . import test_policy
 from . import test_sale
 from . import test_security
 from . import test_session
+from . import test_shop
 from . import test_cancellation
 from . import test_policy_version
 from . import test_project
