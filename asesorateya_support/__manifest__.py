@@ -9,7 +9,7 @@
     "license": "LGPL-3",
     "author": "AsesórateYa",
     "website": "https://asesorateya.cl",
-    "depends": ["sale", "account", "portal", "mail", "website_sale"],
+    "depends": ["sale", "account", "portal", "mail", "website_sale", "base_automation"],
     "data": [
         "security/asesorateya_support_groups.xml",
         "security/ir.model.access.csv",
@@ -22,6 +22,7 @@
         "data/product_product_data.xml",
         "data/mail_template_data.xml",
         "data/website_data.xml",
+        "data/base_automation_data.xml",
         "wizards/support_contract_hold_views.xml",
         "wizards/support_contract_cancel_views.xml",
         "wizards/support_session_correct_views.xml",

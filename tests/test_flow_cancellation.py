@@ -98,15 +98,14 @@ class TestFlowCancellation(SupportCommon):
         self.assertFalse(cancellation.credit_id, "a refund instead of the credit")
         with self.assertRaises(UserError):
             bag.action_cancel_by_policy()
-        # The client's people follow it on the contract.
-        self.assertTrue(
-            bag.message_ids.filtered(
-                lambda m: (
-                    cancellation.name in (m.body or "")
-                    and self.client_a in m.partner_ids
-                )
+        # The contact who bought is emailed the request, then the decision;
+        # both stay on the contract.
+        told = bag.message_ids.filtered(
+            lambda m: (
+                cancellation.name in (m.body or "") and self.contact_a in m.partner_ids
             )
         )
+        self.assertEqual(len(told), 2)
 
     def test_agency_project_from_sale_to_cancellation(self):
         agency = self.env.ref("asesorateya_support.support_policy_agency")

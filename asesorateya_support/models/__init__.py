@@ -1,6 +1,7 @@
 # Copyright 2026 AsesórateYa
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+from . import mail_mail
 from . import res_company
 from . import res_config_settings
 from . import support_policy

@@ -5,6 +5,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount
 
+from .support_contract import CANCELLATION_SETTLED_MAIL_TEMPLATE
+
 GROUP_MANAGER = "asesorateya_support.asesorateya_support_group_manager"
 
 
@@ -236,11 +238,8 @@ class SupportCancellation(models.Model):
                 cancellation_id=self.id,
                 company_id=self.company_id.id,
             )
-        self.contract_id.message_post(
-            body=self._decision_message(),
-            partner_ids=self.partner_id.ids,
-            subtype_xmlid="mail.mt_comment",
-        )
+        # The email is the decision's trace on the contract, with the quote.
+        self.contract_id._send_client_mail(CANCELLATION_SETTLED_MAIL_TEMPLATE, self)
 
     def _schedule_approval(self):
         """Ask a support manager of the company to decide the refund."""
@@ -263,27 +262,6 @@ class SupportCancellation(models.Model):
                 amount=self._money(self.refundable_amount),
             ),
         )
-
-    def _decision_message(self):
-        self.ensure_one()
-        if self.decision == "refund":
-            return _(
-                "Cancellation %(name)s settled: %(amount)s refunded (credit "
-                "note %(move)s).",
-                name=self.name,
-                amount=self._money(self.refund_amount),
-                move=self.refund_move_id.name,
-            )
-        if self.decision == "credit":
-            return _(
-                "Cancellation %(name)s settled: a credit of %(amount)s in your "
-                "favour, valid until %(date)s (%(credit)s).",
-                name=self.name,
-                amount=self._money(self.credit_amount),
-                date=self.credit_id.date_expiry,
-                credit=self.credit_id.name,
-            )
-        return _("Cancellation %(name)s settled: nothing to give back.", name=self.name)
 
     def _money(self, amount):
         return format_amount(self.env, amount, self.currency_id)

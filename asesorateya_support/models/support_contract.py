@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -21,6 +22,30 @@ CLOSED_STATES = ("exhausted", "done", "cancelled")
 REVISION_STATES = ("confirmed", "waiting", "active", "paused")
 #: The service product extra revision rounds are billed with.
 EXTRA_ROUND_PRODUCT_XMLID = "asesorateya_support.product_extra_revision_round"
+#: The email a client gets once a service is bought, by kind of plan (policy §2).
+PURCHASE_MAIL_TEMPLATES = {
+    "diagnosis": "asesorateya_support.mail_template_contract_confirmation",
+    "incident": "asesorateya_support.mail_template_contract_confirmation",
+    "hour_bag": "asesorateya_support.mail_template_hour_bag_confirmation",
+    "monthly": "asesorateya_support.mail_template_monthly_welcome",
+}
+#: The emails of a service held and resumed (policy §9).
+HOLD_MAIL_TEMPLATE = "asesorateya_support.mail_template_contract_hold"
+RESUME_MAIL_TEMPLATE = "asesorateya_support.mail_template_contract_resume"
+#: The warnings of hours about to run out, and run out (policy §4, §6).
+BALANCE_MAIL_TEMPLATES = {
+    "low": "asesorateya_support.mail_template_low_balance",
+    "exhausted": "asesorateya_support.mail_template_hours_exhausted",
+}
+#: Balance warnings from the mildest; a warning is sent when the level rises.
+BALANCE_ALERT_LEVELS = ("none", "low", "exhausted")
+#: The emails of a cancellation: waiting for a manager, then settled.
+CANCELLATION_REQUEST_MAIL_TEMPLATE = (
+    "asesorateya_support.mail_template_cancellation_request"
+)
+CANCELLATION_SETTLED_MAIL_TEMPLATE = (
+    "asesorateya_support.mail_template_cancellation_settled"
+)
 
 
 class SupportContract(models.Model):
@@ -255,6 +280,38 @@ class SupportContract(models.Model):
         help="Low on hours, waiting for the client or paused, or with a claim "
         "whose answer is overdue.",
     )
+    date_purchase_mail = fields.Datetime(
+        string="Purchase email sent on",
+        readonly=True,
+        copy=False,
+        help="When the client was sent the confirmation or welcome email of "
+        "the purchase (policy §2): it is sent once.",
+    )
+    balance_alert = fields.Selection(
+        [
+            ("none", "None"),
+            ("low", "Low balance"),
+            ("exhausted", "Hours run out"),
+        ],
+        string="Balance warning",
+        default="none",
+        required=True,
+        readonly=True,
+        copy=False,
+        help="The last warning the client was sent about the hours left (of "
+        "the bag, or of the cycle in 'Warned cycle'). A warning is sent when "
+        "the hours left fall below the company's low-balance threshold, and "
+        "when they run out (policy §4, §6); hours given back by a correction "
+        "re-arm it.",
+    )
+    balance_alert_period_id = fields.Many2one(
+        "support.contract.period",
+        string="Warned cycle",
+        readonly=True,
+        copy=False,
+        help="Monthly retainers: the cycle the balance warning is about; each "
+        "cycle is warned afresh.",
+    )
 
     _sql_constraints = [
         (
@@ -320,16 +377,9 @@ class SupportContract(models.Model):
     )
     def _compute_is_low_balance(self):
         for contract in self:
-            company = contract.company_id
             contract.is_low_balance = bool(
                 contract.state in ("confirmed", "active")
-                and contract.kind in ("hour_bag", "monthly")
-                and contract.hours_included
-                and (
-                    contract.hours_remaining <= company.support_low_balance_hours
-                    or 100.0 * contract.hours_remaining / contract.hours_included
-                    <= company.support_low_balance_percent
-                )
+                and contract._is_below_low_balance_threshold()
             )
 
     def _compute_session_count(self):
@@ -489,7 +539,11 @@ class SupportContract(models.Model):
                 vals["name"] = self.env["ir.sequence"].next_by_code(
                     "support.contract"
                 ) or _("New")
-        return super().create(vals_list)
+        contracts = super().create(vals_list)
+        # Bought, typically by confirming a sale order: the client is told
+        # how the service starts (policy §2).
+        contracts.filtered(lambda c: c.state == "confirmed")._send_purchase_mail()
+        return contracts
 
     def write(self, vals):
         self.check_access_rights("write")
@@ -543,6 +597,7 @@ class SupportContract(models.Model):
         """Confirm a draft contract: the service is bought and can begin."""
         self._check_state(("draft",), _("Confirming"))
         self.write({"state": "confirmed"})
+        self._send_purchase_mail()
 
     def action_start(self, date=None):
         """Start the service: the contract takes logs from now on.
@@ -590,11 +645,8 @@ class SupportContract(models.Model):
                     "hold_reason": reason,
                 }
             )
-            contract.message_post(
-                body=_("Service on hold: %(reason)s", reason=reason),
-                partner_ids=contract.partner_id.ids,
-                subtype_xmlid="mail.mt_comment",
-            )
+            # The email says what is pending; it is the trace in the chatter.
+            contract._send_client_mail(HOLD_MAIL_TEMPLATE)
 
     def action_resume(self):
         """Resume a waiting or paused service where it was."""
@@ -614,11 +666,7 @@ class SupportContract(models.Model):
                 contract.env["support.contract.period"]._open_for_contract(
                     contract, today
                 )
-            contract.message_post(
-                body=_("Service resumed."),
-                partner_ids=contract.partner_id.ids,
-                subtype_xmlid="mail.mt_comment",
-            )
+            contract._send_client_mail(RESUME_MAIL_TEMPLATE)
         return True
 
     def action_done(self):
@@ -627,7 +675,10 @@ class SupportContract(models.Model):
             ("confirmed", "active", "paused", "exhausted", "waiting"), _("Closing")
         )
         today = fields.Date.context_today(self)
-        self.period_ids.filtered(lambda p: p.state == "open")._close()
+        # The service ends: no cycle-close email asking for next priorities.
+        self.period_ids.filtered(lambda p: p.state == "open").with_context(
+            support_final_close=True
+        )._close()
         self.write({"state": "done", "date_end": today})
 
     def action_cancel(self):
@@ -662,7 +713,10 @@ class SupportContract(models.Model):
         self._set_cancelled(fields.Date.context_today(self))
 
     def _set_cancelled(self, date):
-        self.period_ids.filtered(lambda p: p.state == "open")._close()
+        # The cancellation's own email tells the client what the cycle gives.
+        self.period_ids.filtered(lambda p: p.state == "open").with_context(
+            support_final_close=True
+        )._close()
         self.write({"state": "cancelled", "date_end": date})
 
     def action_open_cancellation(self):
@@ -1056,6 +1110,269 @@ class SupportContract(models.Model):
         bags.write({"state": "done", "date_end": today})
         return bags
 
+    def _is_below_low_balance_threshold(self):
+        """Whether the hours left are at or below the company's low-balance
+        threshold, in hours or in percent of the hours included.
+
+        Only hour bags and monthly retainers have a balance to watch.
+        """
+        self.ensure_one()
+        company = self.company_id
+        return bool(
+            self.kind in ("hour_bag", "monthly")
+            and self.hours_included
+            and (
+                self.hours_remaining <= company.support_low_balance_hours
+                or 100.0 * self.hours_remaining / self.hours_included
+                <= company.support_low_balance_percent
+            )
+        )
+
+    def _get_balance_level(self):
+        """How close the balance is to its end.
+
+        :return: ``exhausted`` when no hour is left (of the bag, or of the
+            current cycle), ``low`` at or below the low-balance threshold,
+            else ``none``
+        """
+        self.ensure_one()
+        if float_is_zero(self.hours_remaining, precision_digits=4):
+            return "exhausted"
+        return "low" if self._is_below_low_balance_threshold() else "none"
+
+    def _update_balance_alert(self):
+        """Warn the client, once, when the hours left get low and when they run out.
+
+        Called after every log, corrections included (policy §4, §6). The
+        level reached is kept in ``balance_alert`` (with the cycle it is
+        about, for a monthly retainer, whose every cycle starts unwarned), so
+        re-running this sends nothing new. A warning is sent only when the
+        level rises: to ``low`` from ``none``, to ``exhausted`` from below.
+        Hours given back by a correction lower the level and re-arm the
+        warnings, so a later crossing is told again; a correction that leaves
+        the balance low after it ran out sends nothing. Each warning also
+        gives the consultant an activity to propose the next step.
+        """
+        for contract in self:
+            if contract.kind not in ("hour_bag", "monthly") or contract.state not in (
+                "active",
+                "exhausted",
+            ):
+                continue
+            period = contract.current_period_id
+            level = contract._get_balance_level()
+            previous = contract.balance_alert
+            if contract.balance_alert_period_id != period:
+                previous = "none"
+            if level == previous:
+                continue
+            contract.sudo().write(
+                {"balance_alert": level, "balance_alert_period_id": period.id}
+            )
+            rank = BALANCE_ALERT_LEVELS.index
+            if rank(level) > rank(previous):
+                contract._send_balance_alert(level)
+
+    def _send_balance_alert(self, level):
+        """Email the client the ``low`` or ``exhausted`` warning, and ask the
+        consultant to propose an additional bag or the alternative."""
+        self.ensure_one()
+        self._send_client_mail(BALANCE_MAIL_TEMPLATES[level])
+        hours = _format_hours(self.hours_remaining)
+        if level == "low":
+            summary = _(
+                "Low balance on %(contract)s: %(hours)s h left",
+                contract=self.name,
+                hours=hours,
+            )
+            note = _(
+                "The client was warned that the hours are about to run out. "
+                "Propose an additional hour bag or agree on the most "
+                "convenient alternative (policy §4, §6)."
+            )
+        else:
+            summary = _("Hours run out on %(contract)s", contract=self.name)
+            note = _(
+                "The client was told that no hour is left. Agree with them on "
+                "an additional hour bag or on how to continue before any more "
+                "work (policy §5, §6)."
+            )
+        self._schedule_support_activity(summary, note)
+
+    # ------------------------------------------------------------------
+    # Client emails (policy §2, §3, §4, §9, §11)
+    # ------------------------------------------------------------------
+    def _get_client_contact(self):
+        """The person the client's emails are addressed to: the contact who
+        bought (the sale order's customer), else the client company.
+
+        :return: a ``res.partner``
+        """
+        self.ensure_one()
+        return self.sudo().sale_order_id.partner_id or self.partner_id
+
+    def _get_mail_partner(self):
+        """The recipient of the client's emails: the contact who bought when
+        they have an email, else the client company when it has one.
+
+        :return: a ``res.partner``, empty when nobody at the client has an
+            email (see ``_send_client_mail``)
+        """
+        self.ensure_one()
+        candidates = self._get_client_contact() | self.partner_id
+        return candidates.filtered("email")[:1]
+
+    def _get_support_email(self):
+        """The formal channel (policy §3): the plan's email, else the company's."""
+        self.ensure_one()
+        company = self.company_id
+        return (
+            self.plan_id.contact_email
+            or company.support_contact_email
+            or company.email
+            or ""
+        )
+
+    def _get_support_whatsapp(self):
+        """The complementary WhatsApp channel: the plan's, else the company's."""
+        self.ensure_one()
+        return (
+            self.plan_id.whatsapp_number
+            or self.company_id.support_whatsapp_number
+            or ""
+        )
+
+    def _get_booking_url(self):
+        """Where the client books sessions: the plan's page, else the company's."""
+        self.ensure_one()
+        return self.plan_id.booking_url or self.company_id.support_booking_url or ""
+
+    def _get_support_responsible(self):
+        """Who follows up what the client must be told: the consultant, else a
+        support manager of the company.
+
+        :return: a ``res.users``, possibly empty
+        """
+        self.ensure_one()
+        user = self.user_id
+        if user and not user.share:
+            return user
+        return self.company_id._get_support_manager()
+
+    def _get_mail_author(self):
+        """The author of the client's emails: the internal user acting, else
+        the consultant, else the company (a client acting in the portal, the
+        public user of the shop)."""
+        self.ensure_one()
+        user = self.env.user
+        if not user.share and not user._is_superuser():
+            return user.partner_id
+        responsible = self._get_support_responsible()
+        return responsible.partner_id or self.company_id.partner_id
+
+    def _schedule_support_activity(self, summary, note):
+        """A to-do for the consultant on this contract, due today."""
+        self.ensure_one()
+        self.sudo().activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=summary,
+            note=note,
+            user_id=self._get_support_responsible().id or self.env.uid,
+        )
+
+    def _send_client_mail(self, template_xmlid, record=None):
+        """Email the client the template ``template_xmlid`` rendered on
+        ``record`` (default: this contract), through the mail queue.
+
+        The message is posted on this contract's chatter as a comment: the
+        client's whole correspondence stays on the contract, visible in the
+        portal. It is never sent at once (``mail_notify_force_send``): the
+        mail queue sends it after the commit, and keeps it, failed, to send
+        again if the mail server is down. When nobody at the client has an
+        email, the message is still posted, to nobody outside the team, and
+        the consultant gets an activity to reach the client by another
+        channel; nothing fails.
+
+        :param str template_xmlid: a ``mail.template`` of this contract's
+            model or of ``record``'s
+        :param record: the record the template is about (a cycle, a
+            cancellation), default this contract
+        :return: the ``mail.message`` posted, or an empty one when the
+            template was deleted
+        """
+        self.ensure_one()
+        message = self.env["mail.message"]
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        if not template:
+            return message
+        record = record or self
+        values = template.sudo()._generate_template(
+            record.ids,
+            [
+                "subject",
+                "body_html",
+                "email_from",
+                "partner_to",
+                "email_to",
+                "email_cc",
+            ],
+            find_or_create_partners=True,
+        )[record.id]
+        partners = self.env["res.partner"].sudo().browse(values.get("partner_ids"))
+        reachable = partners.filtered("email")
+        # Odoo notifies nobody of their own actions; a client who acts
+        # themselves (buys in the shop, cancels in the portal) is still told.
+        notify_author = self.env.user.partner_id in reachable
+        message = (
+            self.sudo()
+            .with_context(mail_notify_force_send=False, mail_create_nosubscribe=True)
+            .message_post(
+                subject=values.get("subject"),
+                body=values.get("body_html") or "",
+                email_from=values.get("email_from") or None,
+                author_id=self._get_mail_author().id,
+                partner_ids=reachable.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                mail_auto_delete=template.auto_delete,
+                notify_author=notify_author,
+            )
+        )
+        if not reachable:
+            self._schedule_reach_client(values)
+        return message.sudo(False)
+
+    def _schedule_reach_client(self, values):
+        """Ask the consultant to tell the client what an email would have said.
+
+        :param dict values: the rendered ``subject`` and ``body_html``
+        """
+        self.ensure_one()
+        contact = self._get_client_contact()
+        self._schedule_support_activity(
+            _("Reach the client: %(subject)s", subject=values.get("subject") or ""),
+            Markup("<p>%s</p>%s")
+            % (
+                _(
+                    "%(client)s has no email address, so this email was not "
+                    "sent. Tell them by phone or WhatsApp and add their email "
+                    "to the contact.",
+                    client=contact.display_name,
+                ),
+                values.get("body_html") or "",
+            ),
+        )
+
+    def _send_purchase_mail(self):
+        """Send the confirmation (diagnosis, incident, hour bag) or welcome
+        (monthly retainer) email of each contract, once (policy §2)."""
+        for contract in self:
+            template = PURCHASE_MAIL_TEMPLATES.get(contract.kind)
+            if not template or contract.date_purchase_mail:
+                continue
+            contract._send_client_mail(template)
+            contract.sudo().date_purchase_mail = fields.Datetime.now()
+
     # ------------------------------------------------------------------
     # Projects (agency policy §4.3)
     # ------------------------------------------------------------------
@@ -1411,6 +1728,8 @@ class SupportContract(models.Model):
             )
         )
         self._set_cancelled(request_date)
+        # A note for the team: the client is emailed the request (when it
+        # waits for a manager) and the settlement, each with the quote.
         self.message_post(
             body=_(
                 "Cancellation requested on %(date)s (%(name)s).\n%(explanation)s",
@@ -1418,8 +1737,6 @@ class SupportContract(models.Model):
                 name=cancellation.name,
                 explanation=quote["explanation"],
             ),
-            partner_ids=self.partner_id.ids,
-            subtype_xmlid="mail.mt_comment",
         )
         if quote["extra_invoice_amount"]:
             cancellation.extra_move_id = cancellation._create_move(
@@ -1434,6 +1751,7 @@ class SupportContract(models.Model):
             )
         if pending:
             cancellation._schedule_approval()
+            self._send_client_mail(CANCELLATION_REQUEST_MAIL_TEMPLATE, cancellation)
         else:
             cancellation._settle(decision, user=self.env.user)
         return cancellation.sudo(self.env.su)

@@ -14,6 +14,9 @@ from ..policy import period_bounds, simulate_rollover
 
 _logger = logging.getLogger(__name__)
 
+#: The email of a closed cycle: hours used and expired, next priorities.
+CLOSE_MAIL_TEMPLATE = "asesorateya_support.mail_template_period_close"
+
 
 class SupportContractPeriod(models.Model):
     """One monthly cycle of a monthly retainer (policy §7)."""
@@ -227,7 +230,14 @@ class SupportContractPeriod(models.Model):
         return first.date_start, index
 
     def _close(self):
-        """Close open cycles: unused hours expire, or roll over if the plan says so."""
+        """Close open cycles: unused hours expire, or roll over if the plan says so.
+
+        The client is emailed each cycle closed: the hours used and expired,
+        and a request for the next cycle's priorities (policy §4, §7, §9).
+        Only an open cycle is closed, so a cycle is told once. Not when the
+        service ends with it (context ``support_final_close``: the contract
+        is done or cancelled, and there is no next cycle).
+        """
         for period in self.filtered(lambda p: p.state == "open"):
             contract = period.contract_id
             rollover = contract.plan_id.rollover_periods
@@ -259,6 +269,8 @@ class SupportContractPeriod(models.Model):
                     carried=carried,
                 )
             )
+            if not self.env.context.get("support_final_close"):
+                contract._send_client_mail(CLOSE_MAIL_TEMPLATE, period)
 
     @api.model
     def _cron_roll_periods(self, batch_size=500):

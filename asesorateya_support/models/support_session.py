@@ -9,6 +9,9 @@ from odoo.tools import float_compare, float_is_zero
 
 from .support_contract import LOGGABLE_STATES
 
+#: The summary a client gets after each log (policy §4, §11).
+SUMMARY_MAIL_TEMPLATE = "asesorateya_support.mail_template_session_summary"
+
 #: Fields that decide how many hours a log consumed: never edited afterwards.
 CONSUMPTION_FIELDS = frozenset(
     {"contract_id", "period_id", "partner_id", "date", "duration", "correction_of_id"}
@@ -295,7 +298,10 @@ class SupportSession(models.Model):
         )
         sessions._check_balance()
         sessions.contract_id._update_state_after_consumption()
+        sessions.contract_id._update_balance_alert()
         sessions._notify_client_informed()
+        # The summary to the client is the automation rule
+        # base_automation_session_summary, which admins can see and edit.
         return sessions
 
     @api.model
@@ -409,7 +415,12 @@ class SupportSession(models.Model):
         return self.client_informed and bool((self.client_informed_note or "").strip())
 
     def _notify_client_informed(self):
-        """Tell the client, on the contract, of work beyond scope or balance."""
+        """Note on the contract the work logged beyond scope or balance.
+
+        The client reads it in the session summary email (policy §5), which
+        repeats how they were told; this note keeps it in the contract's
+        trail for the team.
+        """
         for session in self.filtered(lambda s: s.out_of_scope or s.exceeds_balance):
             reasons = []
             if session.out_of_scope:
@@ -428,9 +439,25 @@ class SupportSession(models.Model):
                     ),
                     session.client_informed_note,
                 ),
-                partner_ids=session.contract_id.partner_id.ids,
-                subtype_xmlid="mail.mt_comment",
             )
+
+    def _schedule_summary_reach_client(self):
+        """Ask the consultant to reach the clients of these logs who have no
+        email: their session summary could not be sent (policy §4, §11).
+
+        Called by the automation rule that sends the summaries.
+        """
+        template = self.env.ref(SUMMARY_MAIL_TEMPLATE, raise_if_not_found=False)
+        if not template:
+            return
+        for session in self:
+            contract = session.contract_id
+            if contract._get_mail_partner():
+                continue
+            values = template.sudo()._generate_template(
+                session.ids, ["subject", "body_html"]
+            )[session.id]
+            contract._schedule_reach_client(values)
 
     def write(self, vals):
         changing = [

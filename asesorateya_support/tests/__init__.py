@@ -9,6 +9,9 @@ from . import test_credit
 from . import test_credit_concurrency
 from . import test_credit_reminder
 from . import test_mail
+from . import test_mail_balance
+from . import test_mail_closing
+from . import test_mail_templates
 from . import test_monthly
 from . import test_performance
 from . import test_plan

@@ -88,7 +88,7 @@ class TestSupportContract(SupportCommon):
         self.assertEqual(self.bag.state, "confirmed")
         self.assertFalse(self.bag.hold_reason)
         self.assertFalse(self.bag.state_before_hold)
-        self.assertEqual(len(self._messages(self.bag, "Service resumed.")), 1)
+        self.assertEqual(len(self._messages(self.bag, "has resumed")), 1)
 
     def test_pause_and_resume(self):
         with self.assertRaisesText(UserError, "is not possible"):

@@ -35,6 +35,12 @@ class TestSupportMail(SupportCommon, MailCase):
             )
         )
 
+    def _team_notes(self, contract, text):
+        """Internal notes on ``contract`` that contain ``text``."""
+        return contract.message_ids.filtered(
+            lambda m: text in (m.body or "") and m.subtype_id.internal
+        )
+
     def test_exceeding_balance_told_to_client(self):
         self._log(self.bag, 9.5)
         note = "Email of 2026-02-10: the client approved one more hour"
@@ -43,35 +49,51 @@ class TestSupportMail(SupportCommon, MailCase):
                 self.bag, 1.5, client_informed=True, client_informed_note=note
             )
         self.assertTrue(session.exceeds_balance)
-        message = self._client_messages(self.bag, note)
+        # The client reads it in the session summary, sent once; the contract
+        # keeps a note for the team.
+        message = self._team_notes(self.bag, note)
         self.assertEqual(len(message), 1)
         self.assertIn("beyond the hours left", message.body)
         self.assertIn("1.5 h", message.body)
         self.assertEqual(message.author_id, self.user_consultant.partner_id)
-        mails = self._new_mails.filtered(lambda m: self.client_a in m.recipient_ids)
-        self.assertEqual(len(mails), 1, "the client gets the message by email")
-        self.assertIn(note, mails.body_html)
+        self.assertFalse(message.partner_ids)
+        mails = self._new_mails.filtered(
+            lambda m: self.client_a in m.recipient_ids and note in m.body_html
+        )
+        self.assertEqual(len(mails), 1, "the client gets it by email, once")
+        self.assertIn("Session summary", mails.subject)
+        self.assertIn("beyond the hours left", mails.body_html)
+        self.assertEqual(mails.author_id, self.user_consultant.partner_id)
 
     def test_out_of_scope_told_to_client(self):
         note = "The client asked for the new report by email"
-        self._log(
+        session = self._log(
             self.bag,
             1.0,
             out_of_scope=True,
             client_informed=True,
             client_informed_note=note,
         )
-        message = self._client_messages(self.bag, note)
+        message = self._team_notes(self.bag, note)
         self.assertEqual(len(message), 1)
         self.assertIn("outside the validated scope", message.body)
         self.assertNotIn("beyond the hours left", message.body)
+        summary = self._client_messages(session, note)
+        self.assertEqual(len(summary), 1, "told in the session summary")
+        self.assertIn("outside the validated scope", summary.body)
+        self.assertNotIn("beyond the hours left", summary.body)
 
-    def test_plain_log_posts_nothing_to_client(self):
+    def test_plain_log_posts_only_its_summary_to_client(self):
         before = self.bag.message_ids
-        self._log(self.bag, 1.0)
+        session = self._log(self.bag, 1.0)
         self.flush_tracking()
         new = self.bag.message_ids - before
         self.assertFalse(new.filtered(lambda m: self.client_a in m.partner_ids))
+        self.assertEqual(
+            len(session.message_ids.filtered(lambda m: self.client_a in m.partner_ids)),
+            1,
+            "the session summary, on the session",
+        )
 
     def test_hold_and_resume_told_to_client(self):
         self._log(self.bag, 1.0)
@@ -86,7 +108,7 @@ class TestSupportMail(SupportCommon, MailCase):
             self._new_mails.filtered(lambda m: self.client_a in m.recipient_ids)
         )
         self.bag.with_user(self.user_consultant).action_resume()
-        self.assertEqual(len(self._client_messages(self.bag, "Service resumed.")), 1)
+        self.assertEqual(len(self._client_messages(self.bag, "has resumed")), 1)
         self.flush_tracking()
         tracked = self.bag.message_ids.tracking_value_ids.filtered(
             lambda t: t.field_id.name == "state"

@@ -1,0 +1,327 @@
+# Copyright 2026 AsesórateYa
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Whole flow with real email: a diagnosis bought in the shop, a session logged
+while the SMTP server is down, and nothing lost.
+
+An SMTP sink (aiosmtpd) listens on loopback and is the outgoing server of a
+real Odoo server started on the test database. The demo client ("cliente")
+buys a diagnosis through the shop over HTTP and pays with payment_demo; the
+mail queue runs and the sink receives the confirmation with the booking link.
+Then the sink stops, the demo consultant logs a session through JSON-RPC, the
+queue runs and the summary waits in it; the sink starts again, the queue runs
+and the summary is delivered. The data is committed (a real server must see
+it) in the demo company.
+"""
+# pylint: disable=invalid-commit,print-used
+# (a second server must see the data: it is committed, and the report printed)
+
+import email
+import email.policy
+import http.cookiejar
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+import odoo
+from odoo import Command
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Sink:
+    """An SMTP server on loopback that keeps what it receives."""
+
+    def __init__(self):
+        self.port = _free_port()
+        self.messages = []
+        self.controller = None
+        self.running = False
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd)
+        message = email.message_from_bytes(
+            envelope.content, policy=email.policy.default
+        )
+        self.messages.append((envelope.rcpt_tos, message))
+        return "250 OK"
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        self.running = True
+
+    def stop(self):
+        self.controller.stop()
+        self.running = False
+
+
+def _odoo_bin():
+    home = os.environ.get("ODOO_HOME", "/opt/odoo17")
+    path = os.environ.get("ODOO_BIN", os.path.join(home, "odoo-bin"))
+    return path if os.path.isfile(path) else "odoo"
+
+
+@pytest.fixture(scope="module")
+def env_factory():
+    registry = odoo.registry(odoo.tools.config["db_name"])
+
+    class Env:
+        def __enter__(self):
+            self.cr = registry.cursor()
+            return odoo.api.Environment(self.cr, odoo.SUPERUSER_ID, {})
+
+        def __exit__(self, *exc):
+            if exc[0] is None:
+                self.cr.commit()
+            self.cr.close()
+
+    return Env
+
+
+@pytest.fixture(scope="module")
+def sink():
+    sink = Sink()
+    sink.start()
+    yield sink
+    if sink.running:
+        sink.stop()
+
+
+@pytest.fixture(scope="module")
+def shop(env_factory, sink, tmp_path_factory):
+    """The demo shop ready to sell, its mail server the sink, and a server."""
+    with env_factory() as env:
+        company = env.ref("asesorateya_support.company_asesorateya")
+        env["ir.mail_server"].create(
+            {
+                "name": "SMTP sink",
+                "smtp_host": "127.0.0.1",
+                "smtp_port": sink.port,
+                "smtp_encryption": "none",
+                "sequence": 1,
+            }
+        )
+        provider = env.ref("payment.payment_provider_demo")
+        method = env.ref("payment_demo.payment_method_demo")
+        provider.write(
+            {
+                "state": "test",
+                "is_published": True,
+                "company_id": company.id,
+                "payment_method_ids": [Command.set(method.ids)],
+            }
+        )
+        method.active = True
+        website = env["website"].search([("company_id", "=", company.id)], limit=1)
+        diagnosis = env.ref("asesorateya_support.support_plan_demo_diagnosis")
+        client = env.ref("asesorateya_support.partner_ferreteria_los_andes")
+        data = {
+            "db": env.cr.dbname,
+            "provider": provider.id,
+            "method": method.id,
+            "website": website.id,
+            "product": diagnosis.product_id.id,
+            "client": client.id,
+        }
+    port = _free_port()
+    log = tmp_path_factory.mktemp("mailflow") / "server.log"
+    config = odoo.tools.config
+    cmd = [
+        sys.executable,
+        _odoo_bin(),
+        "--addons-path="
+        + ",".join(p for p in config["addons_path"].split(",") if os.path.isdir(p)),
+        *(
+            f"--{flag}={config[key]}"
+            for key, flag in (
+                ("db_host", "db_host"),
+                ("db_port", "db_port"),
+                ("db_user", "db_user"),
+                ("data_dir", "data-dir"),
+            )
+            if config.get(key)
+        ),
+        "-d",
+        data["db"],
+        f"--db-filter=^{data['db']}$",
+        "--max-cron-threads=0",
+        "--http-interface=127.0.0.1",
+        f"--http-port={port}",
+        f"--gevent-port={_free_port()}",
+        f"--logfile={log}",
+        "--log-level=warn",
+    ]
+    proc = subprocess.Popen(cmd)
+    data["base"] = f"http://127.0.0.1:{port}"
+    for _index in range(240):
+        if proc.poll() is not None:
+            pytest.fail("the Odoo server stopped")
+        try:
+            urllib.request.urlopen(data["base"] + "/web/login", timeout=60)
+            break
+        except OSError:
+            time.sleep(0.5)
+    yield data
+    proc.terminate()
+    proc.wait(timeout=60)
+
+
+class Browser:
+    def __init__(self, base):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+    def get(self, path):
+        with self.opener.open(self.base + path, timeout=120) as response:
+            return response.status, response.read().decode()
+
+    def json(self, path, params):
+        request = urllib.request.Request(
+            self.base + path,
+            data=json.dumps({"jsonrpc": "2.0", "params": params}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with self.opener.open(request, timeout=120) as response:
+            answer = json.loads(response.read())
+        assert "error" not in answer, answer["error"]
+        return answer["result"]
+
+
+def _run_mail_queue(env_factory):
+    with env_factory() as env:
+        env["mail.mail"].process_email_queue()
+
+
+def test_bought_in_the_shop_then_smtp_down(env_factory, sink, shop):
+    client = Browser(shop["base"])
+    client.json(
+        "/web/session/authenticate",
+        {"db": shop["db"], "login": "cliente", "password": "cliente"},
+    )
+    assert client.get("/shop")[0] == 200
+    client.json("/shop/cart/update_json", {"product_id": shop["product"], "add_qty": 1})
+    with env_factory() as env:
+        order = env["sale.order"].search(
+            [
+                ("website_id", "=", shop["website"]),
+                ("partner_id", "child_of", shop["client"]),
+                ("state", "=", "draft"),
+            ],
+            order="id desc",
+            limit=1,
+        )
+        order_id, amount, token = (
+            order.id,
+            order.amount_total,
+            order._portal_ensure_token(),
+        )
+    assert amount == 60000
+    assert client.get("/shop/checkout?express=1")[0] == 200
+    assert client.get("/shop/payment")[0] == 200
+    processing = client.json(
+        f"/shop/payment/transaction/{order_id}",
+        {
+            "provider_id": shop["provider"],
+            "payment_method_id": shop["method"],
+            "token_id": None,
+            "amount": amount,
+            "flow": "direct",
+            "tokenization_requested": False,
+            "landing_route": "/shop/payment/validate",
+            "access_token": token,
+        },
+    )
+    client.json(
+        "/payment/demo/simulate_payment",
+        {
+            "reference": processing["reference"],
+            "payment_details": "4242",
+            "simulated_state": "done",
+        },
+    )
+    client.json("/payment/status/poll", {})
+
+    with env_factory() as env:
+        order = env["sale.order"].browse(order_id)
+        assert order.state == "sale"
+        contract = order.support_contract_ids
+        assert len(contract) == 1 and contract.kind == "diagnosis"
+        contract_id, booking = contract.id, contract._get_booking_url()
+        client_email = contract.partner_id.email
+
+    # 1. The confirmation leaves through the mail queue and reaches the sink.
+    _run_mail_queue(env_factory)
+    received = [m for rcpts, m in sink.messages if client_email in " ".join(rcpts)]
+    assert received, [m["subject"] for _r, m in sink.messages]
+    body = "\n".join(
+        part.get_content()
+        for message in received
+        for part in message.walk()
+        if part.get_content_type() in ("text/html", "text/plain")
+    )
+    assert booking in body, "the booking link"
+
+    # 2. The SMTP server goes down; a session is logged; its summary waits.
+    sink.stop()
+    consultant = Browser(shop["base"])
+    consultant.json(
+        "/web/session/authenticate",
+        {"db": shop["db"], "login": "consultor", "password": "consultor"},
+    )
+    session_id = consultant.json(
+        "/web/dataset/call_kw/support.session/create",
+        {
+            "model": "support.session",
+            "method": "create",
+            "args": [
+                {
+                    "contract_id": contract_id,
+                    "duration": 1.0,
+                    "objective": "Find why the stock valuation is wrong",
+                    "activity": "Diagnosis of the valuation layers",
+                }
+            ],
+            "kwargs": {},
+        },
+    )
+    assert session_id
+    count_before = len(sink.messages)
+    _run_mail_queue(env_factory)
+    with env_factory() as env:
+        waiting = env["mail.mail"].search(
+            [("model", "=", "support.contract"), ("res_id", "=", contract_id)]
+        )
+        assert waiting, "the summary is queued"
+        assert set(waiting.mapped("state")) <= {"outgoing", "exception"}
+        assert env["support.session"].browse(session_id).exists(), "nothing rolled back"
+        assert all(mail.state == "outgoing" for mail in waiting), (
+            "a mail the SMTP server could not take waits for the next run"
+        )
+    assert len(sink.messages) == count_before
+
+    # 3. The SMTP server is back: the next run delivers what waited.
+    sink.start()
+    _run_mail_queue(env_factory)
+    with env_factory() as env:
+        left = env["mail.mail"].search(
+            [
+                ("model", "=", "support.contract"),
+                ("res_id", "=", contract_id),
+                ("state", "!=", "sent"),
+            ]
+        )
+        assert not left.filtered(lambda m: m.state in ("outgoing", "exception"))
+    assert len(sink.messages) > count_before
