@@ -19,30 +19,20 @@ import email
 import email.policy
 import http.cookiejar
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 
 import pytest
+from odoo_server import free_port, odoo_server  # tests/odoo_server.py
 
 import odoo
 from odoo import Command
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Sink:
     """An SMTP server on loopback that keeps what it receives."""
 
     def __init__(self):
-        self.port = _free_port()
+        self.port = free_port()
         self.messages = []
         self.controller = None
         self.running = False
@@ -64,12 +54,6 @@ class Sink:
     def stop(self):
         self.controller.stop()
         self.running = False
-
-
-def _odoo_bin():
-    home = os.environ.get("ODOO_HOME", "/opt/odoo17")
-    path = os.environ.get("ODOO_BIN", os.path.join(home, "odoo-bin"))
-    return path if os.path.isfile(path) else "odoo"
 
 
 @pytest.fixture(scope="module")
@@ -136,47 +120,10 @@ def shop(env_factory, sink, tmp_path_factory):
             "client": client.id,
             "mail_cron": env.ref("mail.ir_cron_mail_scheduler_action").id,
         }
-    port = _free_port()
     log = tmp_path_factory.mktemp("mailflow") / "server.log"
-    config = odoo.tools.config
-    cmd = [
-        sys.executable,
-        _odoo_bin(),
-        "--addons-path="
-        + ",".join(p for p in config["addons_path"].split(",") if os.path.isdir(p)),
-        *(
-            f"--{flag}={config[key]}"
-            for key, flag in (
-                ("db_host", "db_host"),
-                ("db_port", "db_port"),
-                ("db_user", "db_user"),
-                ("data_dir", "data-dir"),
-            )
-            if config.get(key)
-        ),
-        "-d",
-        data["db"],
-        f"--db-filter=^{data['db']}$",
-        "--max-cron-threads=0",
-        "--http-interface=127.0.0.1",
-        f"--http-port={port}",
-        f"--gevent-port={_free_port()}",
-        f"--logfile={log}",
-        "--log-level=warn",
-    ]
-    proc = subprocess.Popen(cmd)
-    data["base"] = f"http://127.0.0.1:{port}"
-    for _index in range(240):
-        if proc.poll() is not None:
-            pytest.fail("the Odoo server stopped")
-        try:
-            urllib.request.urlopen(data["base"] + "/web/login", timeout=60)
-            break
-        except OSError:
-            time.sleep(0.5)
-    yield data
-    proc.terminate()
-    proc.wait(timeout=60)
+    with odoo_server(data["db"], log) as base:
+        data["base"] = base
+        yield data
 
 
 class Browser:

@@ -22,10 +22,7 @@ The data is committed in a company of its own, "Load Test SpA".
 import http.cookiejar
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -33,6 +30,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from odoo_server import odoo_server  # tests/odoo_server.py
 
 import odoo
 from odoo import Command
@@ -41,12 +39,6 @@ CLIENTS = 20
 BAGS = 4
 BAG_HOURS = 2.0
 LOG_HOURS = 0.25
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -118,58 +110,9 @@ def load_data():
 @pytest.fixture(scope="module")
 def server(load_data, tmp_path_factory):
     """An Odoo server with two workers on loopback, on the test database."""
-    port = _free_port()
     log = tmp_path_factory.mktemp("load") / "server.log"
-    config = odoo.tools.config
-    cmd = [
-        sys.executable,
-        _odoo_bin(),
-        "--addons-path="
-        + ",".join(p for p in config["addons_path"].split(",") if os.path.isdir(p)),
-        *(
-            f"--{flag}={config[key]}"
-            for key, flag in (
-                ("db_host", "db_host"),
-                ("db_port", "db_port"),
-                ("db_user", "db_user"),
-                ("data_dir", "data-dir"),
-            )
-            if config.get(key)
-        ),
-        "-d",
-        load_data["db"],
-        f"--db-filter=^{load_data['db']}$",
-        "--workers=2",
-        "--max-cron-threads=0",
-        "--http-interface=127.0.0.1",
-        f"--http-port={port}",
-        f"--gevent-port={_free_port()}",
-        f"--logfile={log}",
-        "--log-level=warn",
-    ]
-    proc = subprocess.Popen(cmd)
-    base = f"http://127.0.0.1:{port}"
-    for _index in range(240):
-        if proc.poll() is not None:
-            text = log.read_text()[-2000:] if log.exists() else "(no log)"
-            pytest.fail(f"the load server stopped: {text}")
-        try:
-            urllib.request.urlopen(base + "/web/login", timeout=60)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.terminate()
-        pytest.fail("the load server did not start")
-    yield {"base": base, "log": log}
-    proc.terminate()
-    proc.wait(timeout=60)
-
-
-def _odoo_bin():
-    home = os.environ.get("ODOO_HOME", "/opt/odoo17")
-    path = os.environ.get("ODOO_BIN", os.path.join(home, "odoo-bin"))
-    return path if os.path.isfile(path) else "odoo"
+    with odoo_server(load_data["db"], log, "--workers=2") as base:
+        yield {"base": base, "log": log}
 
 
 class Consultant:

@@ -1,0 +1,90 @@
+# Copyright 2026 AsesórateYa
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""A second, real Odoo server on the test database, for the tests that need one.
+
+pytest-odoo runs the tests inside Odoo; the load test and the mail whole flow
+also need an Odoo server of their own (several workers, its own SMTP
+settings) serving the same database on loopback.
+"""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+import odoo
+
+
+def free_port():
+    """A TCP port nobody listens on, on loopback."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def odoo_bin():
+    """The odoo-bin this run uses (as scripts/lib.sh finds it)."""
+    home = os.environ.get("ODOO_HOME", "/opt/odoo17")
+    path = os.environ.get("ODOO_BIN", os.path.join(home, "odoo-bin"))
+    return path if os.path.isfile(path) else "odoo"
+
+
+@contextlib.contextmanager
+def odoo_server(db, log, *options):
+    """Serve ``db`` on a free loopback port while the block runs.
+
+    :param log: path of the server's log file
+    :param options: more odoo-bin options, e.g. ``"--workers=2"``
+    :return: the server's base URL, once it answers
+    """
+    config = odoo.tools.config
+    port = free_port()
+    cmd = [
+        sys.executable,
+        odoo_bin(),
+        "--addons-path="
+        + ",".join(p for p in config["addons_path"].split(",") if os.path.isdir(p)),
+        *(
+            f"--{flag}={config[key]}"
+            for key, flag in (
+                ("db_host", "db_host"),
+                ("db_port", "db_port"),
+                ("db_user", "db_user"),
+                ("data_dir", "data-dir"),
+            )
+            if config.get(key)
+        ),
+        "-d",
+        db,
+        f"--db-filter=^{db}$",
+        "--max-cron-threads=0",
+        "--http-interface=127.0.0.1",
+        f"--http-port={port}",
+        f"--gevent-port={free_port()}",
+        f"--logfile={log}",
+        "--log-level=warn",
+        *options,
+    ]
+    proc = subprocess.Popen(cmd)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _index in range(240):
+            if proc.poll() is not None:
+                text = log.read_text()[-2000:] if log.exists() else "(no log)"
+                pytest.fail(f"the Odoo server stopped: {text}")
+            try:
+                urllib.request.urlopen(base + "/web/login", timeout=60)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("the Odoo server did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
