@@ -4,12 +4,12 @@
     "name": "AsesórateYa Odoo Support Services",
     "summary": "Sell, run and account Odoo support services: diagnosis, "
     "incidents, hour bags and monthly retainers, with session logs",
-    "version": "17.0.1.2.0",
+    "version": "17.0.1.3.0",
     "category": "Services",
     "license": "LGPL-3",
     "author": "AsesórateYa",
     "website": "https://asesorateya.cl",
-    "depends": ["sale", "account", "portal", "mail", "website_sale", "base_automation"],
+    "depends": ["sale", "account", "portal", "mail", "website_sale"],
     "data": [
         "security/asesorateya_support_groups.xml",
         "security/ir.model.access.csv",
@@ -22,7 +22,6 @@
         "data/product_product_data.xml",
         "data/mail_template_data.xml",
         "data/website_data.xml",
-        "data/base_automation_data.xml",
         "wizards/support_contract_hold_views.xml",
         "wizards/support_contract_cancel_views.xml",
         "wizards/support_session_correct_views.xml",

@@ -118,6 +118,9 @@ def shop(env_factory, sink, tmp_path_factory):
             "website": website.id,
             "product": diagnosis.product_id.id,
             "client": client.id,
+            "summary_cron": env.ref(
+                "asesorateya_support.ir_cron_send_session_summaries"
+            ).id,
             "mail_cron": env.ref("mail.ir_cron_mail_scheduler_action").id,
         }
     log = tmp_path_factory.mktemp("mailflow") / "server.log"
@@ -150,21 +153,24 @@ class Browser:
 
 
 def _run_mail_queue(shop):
-    """The server's own mail queue runs (as its scheduled action would)."""
+    """The server's own scheduled actions run, as its cron thread would once
+    triggered: the queued session summaries are posted, then the mail queue
+    sends what waits."""
     admin = Browser(shop["base"])
     admin.json(
         "/web/session/authenticate",
         {"db": shop["db"], "login": "admin", "password": "admin"},
     )
-    admin.json(
-        "/web/dataset/call_kw/ir.cron/method_direct_trigger",
-        {
-            "model": "ir.cron",
-            "method": "method_direct_trigger",
-            "args": [[shop["mail_cron"]]],
-            "kwargs": {},
-        },
-    )
+    for cron in ("summary_cron", "mail_cron"):
+        admin.json(
+            "/web/dataset/call_kw/ir.cron/method_direct_trigger",
+            {
+                "model": "ir.cron",
+                "method": "method_direct_trigger",
+                "args": [[shop[cron]]],
+                "kwargs": {},
+            },
+        )
 
 
 def test_bought_in_the_shop_then_smtp_down(env_factory, sink, shop):

@@ -1338,9 +1338,21 @@ class SupportContract(models.Model):
                 notify_author=notify_author,
             )
         )
-        if not reachable:
+        if reachable:
+            self._trigger_mail_queue()
+        else:
             self._schedule_reach_client(values)
         return message.sudo(False)
+
+    @api.model
+    def _trigger_mail_queue(self):
+        """Have the mail queue run within moments, once this transaction is
+        committed, rather than at its next hourly run."""
+        cron = self.env.ref(
+            "mail.ir_cron_mail_scheduler_action", raise_if_not_found=False
+        )
+        if cron:
+            cron.sudo()._trigger()
 
     def _schedule_reach_client(self, values):
         """Ask the consultant to tell the client what an email would have said.

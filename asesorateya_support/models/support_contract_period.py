@@ -11,6 +11,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
 from ..policy import period_bounds, simulate_rollover
+from .batch import commit_batch
 
 _logger = logging.getLogger(__name__)
 
@@ -291,8 +292,7 @@ class SupportContractPeriod(models.Model):
         for contract in contracts:
             self._roll_contract(contract, today)
         if len(ended) == batch_size:
-            if not self.env.registry.in_test_mode():
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            commit_batch(self.env)
             self.env.ref("asesorateya_support.ir_cron_roll_periods")._trigger()
         _logger.info("Support cycles: %s contracts rolled", len(contracts))
         return contracts

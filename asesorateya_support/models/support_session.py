@@ -1,16 +1,25 @@
 # Copyright 2026 AsesórateYa
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+import logging
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
+from .batch import commit_batch
 from .support_contract import LOGGABLE_STATES
+from .support_plan import SINGLE_SESSION_KINDS
+
+_logger = logging.getLogger(__name__)
 
 #: The summary a client gets after each log (policy §4, §11).
 SUMMARY_MAIL_TEMPLATE = "asesorateya_support.mail_template_session_summary"
+#: The scheduled action that sends the queued summaries.
+SUMMARY_CRON = "asesorateya_support.ir_cron_send_session_summaries"
 
 #: Fields that decide how many hours a log consumed: never edited afterwards.
 CONSUMPTION_FIELDS = frozenset(
@@ -129,6 +138,29 @@ class SupportSession(models.Model):
     )
     correction_reason = fields.Text(readonly=True)
     is_correction = fields.Boolean(compute="_compute_is_correction", store=True)
+    summary_state = fields.Selection(
+        [
+            ("queued", "Waiting to be sent"),
+            ("sent", "Sent"),
+            ("no_email", "Client has no email"),
+        ],
+        string="Client summary",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The summary emailed to the client after the session (policy §4, "
+        "§11). Queued when the log is saved and sent within moments by the "
+        "scheduled action 'Support: send session summaries'. Corrections "
+        "send none.",
+    )
+    summary_hours_used = fields.Float(
+        compute="_compute_summary_hours",
+        help="Hours used of the bag, or of the monthly cycle, right after this "
+        "log: what its summary tells the client, whenever it is sent.",
+    )
+    summary_hours_allowed = fields.Float(compute="_compute_summary_hours")
+    summary_hours_left = fields.Float(compute="_compute_summary_hours")
+    summary_hours_excess = fields.Float(compute="_compute_summary_hours")
     duration_effective = fields.Float(
         string="Time after corrections",
         compute="_compute_duration_effective",
@@ -160,6 +192,47 @@ class SupportSession(models.Model):
             session.duration_effective = session.duration + sum(
                 session.correction_ids.mapped("duration")
             )
+
+    @api.depends("duration", "contract_id", "period_id")
+    def _compute_summary_hours(self):
+        """The balance right after each log, in the order logs were saved.
+
+        One query for all the logs: the hours of the logs of the same bag (or
+        monthly cycle) saved up to and including each one, so a summary sent
+        later still tells the balance the session left.
+        """
+        logs = self.filtered("id")
+        used_after = {}
+        if logs:
+            self.flush_model(["duration", "contract_id", "period_id"])
+            self.env.cr.execute(
+                """
+                SELECT log.id, SUM(earlier.duration)
+                  FROM support_session log
+                  JOIN support_session earlier
+                    ON earlier.contract_id = log.contract_id
+                   AND earlier.period_id IS NOT DISTINCT FROM log.period_id
+                   AND earlier.id <= log.id
+                 WHERE log.id IN %s
+              GROUP BY log.id
+                """,
+                [tuple(logs.ids)],
+            )
+            used_after = dict(self.env.cr.fetchall())
+        for session in self:
+            contract = session.contract_id
+            used = used_after.get(session.id, 0.0)
+            if session.period_id:
+                allowed = session.period_id.hours_allowed
+            else:
+                allowed = contract.hours_included
+                if contract.kind in SINGLE_SESSION_KINDS and used > 0:
+                    # The single session is consumed whole once it is held.
+                    used = max(used, allowed)
+            session.summary_hours_used = used
+            session.summary_hours_allowed = allowed
+            session.summary_hours_left = max(allowed - used, 0.0)
+            session.summary_hours_excess = max(used - allowed, 0.0)
 
     @api.depends("contract_id.name", "date")
     def _compute_display_name(self):
@@ -263,6 +336,9 @@ class SupportSession(models.Model):
                 vals["contract_id"] = bag.id
             # The client is always the contract's: let the compute set it.
             vals.pop("partner_id", None)
+            # Every log but a correction gets its summary, sent from the queue
+            # (a log is saved in a few queries; the email is rendered after).
+            vals["summary_state"] = False if vals.get("correction_of_id") else "queued"
         contracts = contracts_model.browse(
             {vals["contract_id"] for vals in vals_list if vals.get("contract_id")}
         )
@@ -300,8 +376,9 @@ class SupportSession(models.Model):
         sessions.contract_id._update_state_after_consumption()
         sessions.contract_id._update_balance_alert()
         sessions._notify_client_informed()
-        # The summary to the client is the automation rule
-        # base_automation_session_summary, which admins can see and edit.
+        if any(session.summary_state == "queued" for session in sessions):
+            # Sent within moments, once this transaction is committed.
+            self.env.ref(SUMMARY_CRON).sudo()._trigger()
         return sessions
 
     @api.model
@@ -403,8 +480,8 @@ class SupportSession(models.Model):
                             "%(left)s h left on %(contract)s. Tell the client "
                             "first (policy §5, §6), then tick 'Client told "
                             "beforehand' and say how.",
-                            duration=session.duration,
-                            left=max(allowed - before, 0.0),
+                            duration=round(session.duration, 2),
+                            left=round(max(allowed - before, 0.0), 2),
                             contract=contract.name,
                         )
                     )
@@ -441,23 +518,82 @@ class SupportSession(models.Model):
                 ),
             )
 
+    @api.model
+    def _cron_send_session_summaries(self, batch_size=200):
+        """Send the queued session summaries to the clients (policy §4, §11).
+
+        Each summary is the template 'Support: session summary', posted on
+        its log by the consultant who logged it and emailed through the mail
+        queue. A client with nobody to email gets none; the consultant gets an
+        activity to reach them instead. Works in batches, committing each one
+        outside tests and re-triggering itself while logs are left; a log is
+        claimed under a row lock, so two runs never send the same summary.
+
+        :return: the ``support.session`` records whose summary was handled
+        """
+        queued = self.search(
+            [("summary_state", "=", "queued")], order="id", limit=batch_size
+        )
+        if not queued:
+            return queued
+        self.env.cr.execute(
+            """
+            SELECT id FROM support_session
+             WHERE id IN %s AND summary_state = 'queued'
+               FOR NO KEY UPDATE SKIP LOCKED
+            """,
+            [tuple(queued.ids)],
+        )
+        sessions = self.browse([row[0] for row in self.env.cr.fetchall()])
+        sessions.invalidate_recordset(["summary_state"])
+        sessions.filtered(lambda s: s.summary_state == "queued")._send_summaries()
+        _logger.info("Support: %s session summaries sent", len(sessions))
+        if len(queued) == batch_size:
+            commit_batch(self.env)
+            self.env.ref(SUMMARY_CRON).sudo()._trigger()
+        return sessions
+
+    def _send_summaries(self):
+        """Email these logs' summaries to their clients, now, and mark them
+        sent; for a client with nobody to email, schedule the activity to
+        reach them instead (see ``_cron_send_session_summaries``)."""
+        template = self.env.ref(SUMMARY_MAIL_TEMPLATE, raise_if_not_found=False)
+        to_mail = self.filtered(lambda s: s.contract_id._get_mail_partner())
+        if template and to_mail:
+            # Queued, not sent at once: the mail queue sends them, and keeps
+            # them to send again if the mail server is down.
+            posting = to_mail.with_context(
+                mail_notify_force_send=False,
+                mail_create_nosubscribe=True,
+                mail_post_autofollow=False,
+            )
+            # As the consultant who logged the session (its author, and the
+            # sender when the company has no support email), as if sent at once.
+            by_user = defaultdict(list)
+            for session in posting:
+                by_user[session.user_id or session.create_uid].append(session.id)
+            for user, ids in by_user.items():
+                posting.browse(ids).with_user(user).sudo().message_post_with_source(
+                    template, subtype_xmlid="mail.mt_comment"
+                )
+            self.env["support.contract"]._trigger_mail_queue()
+        to_mail.summary_state = "sent"
+        no_email = self - to_mail
+        no_email._schedule_summary_reach_client()
+        no_email.summary_state = "no_email"
+
     def _schedule_summary_reach_client(self):
         """Ask the consultant to reach the clients of these logs who have no
         email: their session summary could not be sent (policy §4, §11).
-
-        Called by the automation rule that sends the summaries.
         """
         template = self.env.ref(SUMMARY_MAIL_TEMPLATE, raise_if_not_found=False)
         if not template:
             return
         for session in self:
-            contract = session.contract_id
-            if contract._get_mail_partner():
-                continue
             values = template.sudo()._generate_template(
                 session.ids, ["subject", "body_html"]
             )[session.id]
-            contract._schedule_reach_client(values)
+            session.contract_id._schedule_reach_client(values)
 
     def write(self, vals):
         changing = [

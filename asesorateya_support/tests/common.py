@@ -27,6 +27,9 @@ class SupportCommon(TransactionCase):
     tracking_disable = True
     #: Set to True in a subclass that makes invoices or credit notes.
     with_accounting = False
+    #: Set to True in a subclass that reads the session summaries: ``_log``
+    #: then sends the summary of its log at once, as the queue would.
+    send_summaries = False
 
     @classmethod
     def setUpClass(cls):
@@ -281,9 +284,12 @@ class SupportCommon(TransactionCase):
         vals.update(values)
         if not vals["contract_id"]:
             vals.pop("contract_id")
-        return (
+        session = (
             cls.env["support.session"]
             .with_user(user or cls.user_consultant)
             .create(vals)
             .with_env(cls.env)
         )
+        if cls.send_summaries and session.summary_state == "queued":
+            session._send_summaries()
+        return session

@@ -19,6 +19,7 @@ class SupportMailCommon(SupportCommon, MailCase):
     set, and helpers to find the emails of one test."""
 
     tracking_disable = False
+    send_summaries = True
 
     @classmethod
     def setUpClass(cls):

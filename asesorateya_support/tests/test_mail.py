@@ -19,6 +19,7 @@ class TestSupportMail(SupportCommon, MailCase):
     """
 
     tracking_disable = False
+    send_summaries = True
 
     def setUp(self):
         super().setUp()

@@ -283,22 +283,126 @@ class TestSupportMailSession(SupportMailCommon):
         self.assertIn("00:45", mail.body_html)
         self.assertIn("whole service", mail.body_html)
 
-    def test_automation_is_the_admins_to_switch_off(self):
-        automation = self.env.ref("asesorateya_support.base_automation_session_summary")
+    def test_summaries_wait_in_the_queue_until_the_cron_runs(self):
+        """A log queues its summary; the scheduled action sends it, once.
+
+        Each summary tells the balance its own session left, even when it
+        is sent after later logs.
+        """
+        cron = self.env.ref("asesorateya_support.ir_cron_send_session_summaries")
+        self.assertTrue(cron.active)
         self.assertEqual(
-            automation.action_server_ids.filtered(
-                lambda a: a.state == "mail_post"
-            ).template_id,
-            self.env.ref("asesorateya_support.mail_template_session_summary"),
+            cron.code.strip(), "model._cron_send_session_summaries()", "admins see it"
         )
         bag = self._sell(self.plan_bag, date="2026-02-02")
-        # Switching a rule re-patches the registry, which the rollback of the
-        # test does not undo: switch it back on.
-        self.addCleanup(automation.write, {"active": True})
-        automation.active = False
+        Session = self.env["support.session"].with_user(self.user_consultant)
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+        with freeze_time("2026-02-10 12:00:00"), self.mock_mail_gateway():
+            first, second = Session.create(
+                [
+                    {
+                        "contract_id": bag.id,
+                        "duration": duration,
+                        "objective": "Review",
+                        "activity": "Done",
+                    }
+                    for duration in (1.5, 2.0)
+                ]
+            ).sorted("id")
+        self.assertEqual((first | second).mapped("summary_state"), ["queued"] * 2)
+        self.assertFalse(self._mails_to(self.client_a), "nothing while saving")
+        self.assertEqual(
+            len(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])),
+            len(triggers) + 1,
+            "one trigger for the batch: the cron runs within moments",
+        )
+        # A correction is not summarised.
+        with freeze_time("2026-02-11 12:00:00"):
+            first.with_user(self.user_consultant).action_correct(1.0, "Typo")
+        correction = first.correction_ids
+        self.assertFalse(correction.summary_state)
+
+        with freeze_time("2026-02-11 12:05:00"), self.mock_mail_gateway():
+            cron.method_direct_trigger()
+        mails = self._mails_to(self.client_a, "Session summary")
+        self.assertEqual(len(mails), 2)
+        self.assertEqual((first | second).mapped("summary_state"), ["sent"] * 2)
+        by_session = {mail.mail_message_id.res_id: mail for mail in mails}
+        # The balance each session left when it was logged: 1:30 used, then
+        # 3:30, not the balance after the correction made since.
+        self.assertIn(
+            "<strong>01:30</strong> h used of", by_session[first.id].body_html
+        )
+        self.assertIn("<strong>08:30</strong> h left", by_session[first.id].body_html)
+        self.assertIn(
+            "<strong>03:30</strong> h used of", by_session[second.id].body_html
+        )
+        self.assertIn("<strong>06:30</strong> h left", by_session[second.id].body_html)
+        for mail in mails:
+            self.assertEqual(mail.author_id, self.user_consultant.partner_id)
+            self.assertEqual(mail.state, "outgoing", "through the mail queue")
+
+        # A second run sends nothing more.
         with self.mock_mail_gateway():
-            self._log_on(bag, "2026-02-10", 1.0)
-        self.assertFalse(self._mails_to(self.client_a, "Session summary"))
+            cron.method_direct_trigger()
+        self.assertFalse(self._mails_to(self.client_a))
+        self.assertEqual(len(self._client_mails(first)), 1)
+
+    def test_cron_switched_off_keeps_summaries_waiting(self):
+        cron = self.env.ref("asesorateya_support.ir_cron_send_session_summaries")
+        cron.active = False
+        bag = self._sell(self.plan_bag, date="2026-02-02")
+        with freeze_time("2026-02-10 12:00:00"), self.mock_mail_gateway():
+            session = (
+                self.env["support.session"]
+                .with_user(self.user_consultant)
+                .create(
+                    {
+                        "contract_id": bag.id,
+                        "duration": 1.0,
+                        "objective": "O",
+                        "activity": "A",
+                    }
+                )
+            )
+        self.assertFalse(self._mails_to(self.client_a))
+        self.assertEqual(session.summary_state, "queued", "nothing is lost")
+        cron.active = True
+        with self.mock_mail_gateway():
+            self.env["support.session"]._cron_send_session_summaries()
+        self.assertEqual(len(self._mails_to(self.client_a, "Session summary")), 1)
+        self.assertEqual(session.summary_state, "sent")
+
+    def test_cron_works_in_batches(self):
+        bag = self._sell(self.plan_bag, date="2026-02-02")
+        with freeze_time("2026-02-10 12:00:00"):
+            sessions = (
+                self.env["support.session"]
+                .with_user(self.user_consultant)
+                .create(
+                    [
+                        {
+                            "contract_id": bag.id,
+                            "duration": 0.25,
+                            "objective": f"Task {index}",
+                            "activity": "A",
+                        }
+                        for index in range(5)
+                    ]
+                )
+            )
+        # Logs queued before (demo data) are sent first: count only these.
+        Session = self.env["support.session"]
+        Session.search(
+            [("summary_state", "=", "queued"), ("id", "not in", sessions.ids)]
+        )._send_summaries()
+        with self.mock_mail_gateway():
+            done = Session._cron_send_session_summaries(batch_size=3)
+            self.assertEqual(len(done), 3)
+            done |= Session._cron_send_session_summaries(batch_size=3)
+        self.assertEqual(done, sessions)
+        self.assertEqual(len(self._mails_to(self.client_a, "Session summary")), 5)
+        self.assertFalse(Session._cron_send_session_summaries(batch_size=3))
 
 
 @tagged("post_install", "-at_install")
