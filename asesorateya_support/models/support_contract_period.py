@@ -17,6 +17,8 @@ _logger = logging.getLogger(__name__)
 
 #: The email of a closed cycle: hours used and expired, next priorities.
 CLOSE_MAIL_TEMPLATE = "asesorateya_support.mail_template_period_close"
+#: The scheduled action that sends the queued closing emails.
+CLOSE_MAIL_CRON = "asesorateya_support.ir_cron_send_close_mails"
 
 
 class SupportContractPeriod(models.Model):
@@ -70,6 +72,15 @@ class SupportContractPeriod(models.Model):
     meetings_used = fields.Integer(compute="_compute_usage", store=True)
     priorities = fields.Text(
         help="Priorities agreed with the client at the start of the cycle (§9)."
+    )
+    close_mail_state = fields.Selection(
+        [("queued", "Waiting to be sent"), ("sent", "Sent")],
+        string="Closing email",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The email telling the client the cycle closed, queued at the "
+        "close and sent by the scheduled action 'Support: send cycle emails'.",
     )
     state = fields.Selection(
         [("open", "Open"), ("closed", "Closed")],
@@ -150,21 +161,26 @@ class SupportContractPeriod(models.Model):
 
     @api.constrains("contract_id", "date_start", "date_end")
     def _check_no_overlap(self):
-        for period in self:
-            overlapping = self.search_count(
-                [
-                    ("id", "!=", period.id),
-                    ("contract_id", "=", period.contract_id.id),
-                    ("date_start", "<=", period.date_end),
-                    ("date_end", ">=", period.date_start),
-                ]
-            )
-            if overlapping:
-                raise ValidationError(_("The cycles of a contract cannot overlap."))
-            if period.contract_id.kind != "monthly":
-                raise ValidationError(
-                    _("Only a monthly retainer runs in monthly cycles.")
-                )
+        if self.contract_id.filtered(lambda c: c.kind != "monthly"):
+            raise ValidationError(_("Only a monthly retainer runs in monthly cycles."))
+        # One query for all the cycles checked (the cron opens hundreds).
+        self.flush_model(["contract_id", "date_start", "date_end"])
+        self.env.cr.execute(
+            """
+            SELECT 1
+              FROM support_contract_period period
+              JOIN support_contract_period other
+                ON other.contract_id = period.contract_id
+               AND other.id != period.id
+               AND other.date_start <= period.date_end
+               AND other.date_end >= period.date_start
+             WHERE period.id IN %s
+             LIMIT 1
+            """,
+            [tuple(self.ids)],
+        )
+        if self.env.cr.fetchone():
+            raise ValidationError(_("The cycles of a contract cannot overlap."))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
@@ -192,29 +208,35 @@ class SupportContractPeriod(models.Model):
             raise UserError(_("A later cycle already exists for this contract."))
         if last and last.state == "open":
             last._close()
+        period = self.create(self._next_values(contract, last, date))
+        period._bill()
+        return period
+
+    @api.model
+    def _next_values(self, contract, last, date):
+        """Values of the cycle of ``contract`` that begins on ``date``, after
+        its cycle ``last`` (possibly empty).
+
+        Contiguous cycles keep the anchor of their series so they never
+        drift; after a gap (a pause), ``date`` anchors a new series.
+        """
         anchor, index = date, 0
         if last and (date - last.date_end).days == 1:
-            # Contiguous cycles keep the original anchor so they never drift.
             anchor, index = last._anchor_and_index()
             index += 1
         date_start, date_end = period_bounds(anchor, index)
-        plan = contract.plan_id
-        period = self.create(
-            {
-                "contract_id": contract.id,
-                "sequence": (last.sequence or 0) + 1,
-                "date_start": date_start,
-                "date_end": date_end,
-                "hours_base": contract.hours_included,
-                "fee_amount": contract.amount_paid,
-                "hours_carried_in": last.hours_carried_out if last else 0.0,
-                "meetings_included": plan.meetings_per_month,
-                # The order that bought the contract pays its first cycle.
-                "billed_by_order": bool(not last and contract.sale_line_id),
-            }
-        )
-        period._bill()
-        return period
+        return {
+            "contract_id": contract.id,
+            "sequence": (last.sequence or 0) + 1,
+            "date_start": date_start,
+            "date_end": date_end,
+            "hours_base": contract.hours_included,
+            "fee_amount": contract.amount_paid,
+            "hours_carried_in": last.hours_carried_out if last else 0.0,
+            "meetings_included": contract.plan_id.meetings_per_month,
+            # The order that bought the contract pays its first cycle.
+            "billed_by_order": bool(not last and contract.sale_line_id),
+        }
 
     def _anchor_and_index(self):
         """The anchor day and index of this cycle in its contiguous series."""
@@ -235,11 +257,19 @@ class SupportContractPeriod(models.Model):
 
         The client is emailed each cycle closed: the hours used and expired,
         and a request for the next cycle's priorities (policy §4, §7, §9).
-        Only an open cycle is closed, so a cycle is told once. Not when the
-        service ends with it (context ``support_final_close``: the contract
-        is done or cancelled, and there is no next cycle).
+        The email is queued (``close_mail_state``) and sent by the scheduled
+        action 'Support: send cycle emails', so closing thousands of cycles
+        does not wait for thousands of emails to be rendered. Only an open
+        cycle is closed, so a cycle is told once. Not when the service ends
+        with it (context ``support_final_close``: the contract is done or
+        cancelled, and there is no next cycle).
         """
-        for period in self.filtered(lambda p: p.state == "open"):
+        periods = self.filtered(lambda p: p.state == "open")
+        if not periods:
+            return
+        tell_client = not self.env.context.get("support_final_close")
+        notes = []
+        for period in periods:
             contract = period.contract_id
             rollover = contract.plan_id.rollover_periods
             if rollover:
@@ -257,30 +287,81 @@ class SupportContractPeriod(models.Model):
                     "state": "closed",
                     "hours_expired": expired,
                     "hours_carried_out": carried,
+                    "close_mail_state": "queued" if tell_client else False,
                 }
             )
-            contract.message_post(
-                body=_(
-                    "Cycle %(start)s → %(end)s closed: %(used)s h used, "
-                    "%(expired)s h expired, %(carried)s h carried over.",
-                    start=period.date_start,
-                    end=period.date_end,
-                    used=period.hours_used,
-                    expired=expired,
-                    carried=carried,
+            notes.append(
+                (
+                    contract.id,
+                    _(
+                        "Cycle %(start)s → %(end)s closed: %(used)s h used, "
+                        "%(expired)s h expired, %(carried)s h carried over.",
+                        start=period.date_start,
+                        end=period.date_end,
+                        used=period.hours_used,
+                        expired=expired,
+                        carried=carried,
+                    ),
                 )
             )
-            if not self.env.context.get("support_final_close"):
-                contract._send_client_mail(CLOSE_MAIL_TEMPLATE, period)
+        # The notes, in batches where each contract appears once.
+        while notes:
+            batch, rest = {}, []
+            for contract_id, body in notes:
+                if contract_id in batch:
+                    rest.append((contract_id, body))
+                else:
+                    batch[contract_id] = body
+            self.env["support.contract"].browse(batch)._message_log_batch(
+                bodies=batch, author_id=self.env.user.partner_id.id
+            )
+            notes = rest
+        if tell_client:
+            self.env.ref(CLOSE_MAIL_CRON).sudo()._trigger()
+
+    @api.model
+    def _cron_send_close_mails(self, batch_size=100):
+        """Email the clients the cycles closed (see ``_close``), in batches,
+        committing each one outside tests and re-triggering itself while
+        emails are left. A cycle is claimed under a row lock first, so two
+        runs never send the same email.
+
+        :return: the ``support.contract.period`` records whose email was sent
+        """
+        queued = self.search(
+            [("close_mail_state", "=", "queued")], order="id", limit=batch_size
+        )
+        if not queued:
+            return queued
+        self.env.cr.execute(
+            """
+            SELECT id FROM support_contract_period
+             WHERE id IN %s AND close_mail_state = 'queued'
+               FOR NO KEY UPDATE SKIP LOCKED
+            """,
+            [tuple(queued.ids)],
+        )
+        periods = self.browse([row[0] for row in self.env.cr.fetchall()])
+        periods.invalidate_recordset(["close_mail_state"])
+        periods = periods.filtered(lambda p: p.close_mail_state == "queued")
+        for period in periods:
+            period.contract_id._send_client_mail(CLOSE_MAIL_TEMPLATE, period)
+        periods.close_mail_state = "sent"
+        _logger.info("Support cycles: %s closing emails sent", len(periods))
+        if len(queued) == batch_size:
+            commit_batch(self.env)
+            self.env.ref(CLOSE_MAIL_CRON).sudo()._trigger()
+        return periods
 
     @api.model
     def _cron_roll_periods(self, batch_size=500):
         """Close cycles that ended and open the next ones, up to today.
 
         Idempotent: a closed cycle is never closed again and a cycle is only
-        opened where none covers the day. Works in batches of contracts,
-        committing each batch outside tests and re-triggering itself while
-        work is left, so a killed run resumes where it stopped.
+        opened where none covers the day. Works in batches of cycles, each
+        batch's contracts at once, committing each batch outside tests and
+        re-triggering itself while work is left, so a killed run resumes
+        where it stopped.
         """
         today = fields.Date.context_today(self)
         ended = self.search(
@@ -289,12 +370,11 @@ class SupportContractPeriod(models.Model):
             order="date_end, id",
         )
         contracts = ended.contract_id
-        for contract in contracts:
-            self._roll_contract(contract, today)
+        self._roll_contracts(contracts, today)
+        _logger.info("Support cycles: %s contracts rolled", len(contracts))
         if len(ended) == batch_size:
             commit_batch(self.env)
             self.env.ref("asesorateya_support.ir_cron_roll_periods")._trigger()
-        _logger.info("Support cycles: %s contracts rolled", len(contracts))
         return contracts
 
     @api.model
@@ -305,20 +385,61 @@ class SupportContractPeriod(models.Model):
 
         :return: the open cycle covering ``day``, possibly empty
         """
-        contract._lock_for_consumption()
-        contract.period_ids.filtered(
+        return self._roll_contracts(contract, day).get(contract, self.browse())
+
+    @api.model
+    def _roll_contracts(self, contracts, day):
+        """``_roll_contract`` for many contracts at once: each step (close,
+        open, bill) is done for all of them together.
+
+        :return: dict contract -> its open cycle covering ``day`` (only the
+            contracts that have one)
+        """
+        if not contracts:
+            return {}
+        contracts._lock_for_consumption()
+        # The locks may have waited for another run: read the cycles again.
+        contracts.invalidate_recordset(["period_ids", "state"])
+        self.invalidate_model(["state"])
+        contracts.period_ids.filtered(
             lambda p: p.state == "open" and p.date_end < day
         )._close()
-        period = contract.period_ids.sorted("date_start")[-1:]
-        if contract.state != "active" or not period:
-            return self.browse()
-        while period.date_end < day:
-            period = self._open_for_contract(
-                contract, period.date_end + relativedelta(days=1)
+        current = {
+            contract: contract.period_ids.sorted("date_start")[-1:]
+            for contract in contracts
+        }
+        pending = [
+            contract
+            for contract in contracts
+            if contract.state == "active"
+            and current[contract]
+            and current[contract].date_end < day
+        ]
+        opened = self.browse()
+        while pending:
+            new = self.create(
+                [
+                    self._next_values(
+                        contract,
+                        current[contract],
+                        current[contract].date_end + relativedelta(days=1),
+                    )
+                    for contract in pending
+                ]
             )
-            if period.date_end < day:
-                period._close()
-        return period.filtered(lambda p: p.state == "open" and p.date_start <= day)
+            for contract, period in zip(pending, new, strict=True):
+                current[contract] = period
+            new.filtered(lambda p: p.date_end < day)._close()
+            opened |= new
+            pending = [c for c in pending if current[c].date_end < day]
+        opened._bill()
+        return {
+            contract: period
+            for contract, period in current.items()
+            if contract.state == "active"
+            and period.state == "open"
+            and period.date_start <= day
+        }
 
     # ------------------------------------------------------------------
     # Billing: each cycle is paid in advance (policy §8)
@@ -346,6 +467,8 @@ class SupportContractPeriod(models.Model):
             [tuple(self.ids)],
         )
         self.invalidate_recordset(["invoice_id", "billed_by_order"])
+        to_invoice = []
+        journals = {}
         for period in self:
             contract = period.contract_id
             if period.invoice_id or contract.state != "active":
@@ -355,24 +478,32 @@ class SupportContractPeriod(models.Model):
                 continue
             if contract.currency_id.is_zero(period.fee_amount):
                 continue
-            journal = period._get_invoice_journal()
+            company = contract.company_id
+            if company not in journals:
+                journals[company] = period._get_invoice_journal()
+            journal = journals[company]
             if not journal:
                 _logger.info(
                     "Support cycle %s not invoiced: company %s has no sales journal",
                     period.id,
-                    contract.company_id.name,
+                    company.name,
                 )
                 continue
-            invoice = (
+            to_invoice.append((period, period._prepare_invoice_values(journal)))
+        # One create and one posting per company for all the cycles.
+        for company in {period.company_id for period, _values in to_invoice}:
+            batch = [(p, v) for p, v in to_invoice if p.company_id == company]
+            created = (
                 self.env["account.move"]
                 .sudo()
-                .with_company(contract.company_id)
-                .create(period._prepare_invoice_values(journal))
+                .with_company(company)
+                .create([values for _period, values in batch])
             )
-            invoice.action_post()
-            period.invoice_id = invoice
-            contract._notify_period_invoice(invoice)
-            invoices |= invoice
+            created.action_post()
+            for (period, _values), invoice in zip(batch, created, strict=True):
+                period.invoice_id = invoice
+                period.contract_id._notify_period_invoice(invoice)
+            invoices |= created
         return invoices
 
     def _link_order_invoice(self):

@@ -33,6 +33,9 @@ class SupportMailCommon(SupportCommon, MailCase):
             }
         )
         cls.cron_roll = cls.env.ref("asesorateya_support.ir_cron_roll_periods")
+        cls.cron_close_mails = cls.env.ref(
+            "asesorateya_support.ir_cron_send_close_mails"
+        )
 
     def _mails_to(self, partner, subject=None):
         """The ``mail.mail`` of this test to ``partner`` (whose subject
@@ -62,8 +65,11 @@ class SupportMailCommon(SupportCommon, MailCase):
         return format_date(self.env, value)
 
     def _roll(self, today):
+        """The cycle cron runs on ``today``, then the closing emails it queued
+        are sent (as the scheduled action it triggers does)."""
         with freeze_time(f"{today} 12:00:00"):
             self.cron_roll.method_direct_trigger()
+            self.cron_close_mails.method_direct_trigger()
 
     def _log_on(self, contract, day, duration=1.0, **values):
         with freeze_time(f"{day} 12:00:00"):
