@@ -4,6 +4,8 @@
 
 import threading
 
+from psycopg2 import sql
+
 
 def commit_batch(env):
     """Commit the batch a scheduled action just finished, so that a run
@@ -14,3 +16,29 @@ def commit_batch(env):
     """
     if not getattr(threading.current_thread(), "testing", False):
         env.cr.commit()  # pylint: disable=invalid-commit
+
+
+def claim_queued(model, field, batch_size):
+    """Take the next ``batch_size`` records of ``model`` whose ``field`` is
+    ``'queued'``, oldest first, locking their rows; the rows another run has
+    locked are skipped, so two runs never handle the same record.
+
+    :return: ``(full, records)``: whether a whole batch was found (more may
+        be left), and the records claimed, still queued
+    """
+    queued = model.search([(field, "=", "queued")], order="id", limit=batch_size)
+    if not queued:
+        return False, queued
+    query = sql.SQL(
+        """
+        SELECT id FROM {table}
+         WHERE id IN %s AND {field} = 'queued'
+           FOR NO KEY UPDATE SKIP LOCKED
+        """
+    ).format(table=sql.Identifier(model._table), field=sql.Identifier(field))
+    model.env.cr.execute(query, [tuple(queued.ids)])
+    records = model.browse([row[0] for row in model.env.cr.fetchall()])
+    records.invalidate_recordset([field])
+    return len(queued) == batch_size, records.filtered(
+        lambda record: record[field] == "queued"
+    )

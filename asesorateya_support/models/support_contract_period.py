@@ -11,7 +11,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
 from ..policy import period_bounds, simulate_rollover
-from .batch import commit_batch
+from .batch import claim_queued, commit_batch
 
 _logger = logging.getLogger(__name__)
 
@@ -328,27 +328,12 @@ class SupportContractPeriod(models.Model):
 
         :return: the ``support.contract.period`` records whose email was sent
         """
-        queued = self.search(
-            [("close_mail_state", "=", "queued")], order="id", limit=batch_size
-        )
-        if not queued:
-            return queued
-        self.env.cr.execute(
-            """
-            SELECT id FROM support_contract_period
-             WHERE id IN %s AND close_mail_state = 'queued'
-               FOR NO KEY UPDATE SKIP LOCKED
-            """,
-            [tuple(queued.ids)],
-        )
-        periods = self.browse([row[0] for row in self.env.cr.fetchall()])
-        periods.invalidate_recordset(["close_mail_state"])
-        periods = periods.filtered(lambda p: p.close_mail_state == "queued")
+        full, periods = claim_queued(self, "close_mail_state", batch_size)
         for period in periods:
             period.contract_id._send_client_mail(CLOSE_MAIL_TEMPLATE, period)
         periods.close_mail_state = "sent"
         _logger.info("Support cycles: %s closing emails sent", len(periods))
-        if len(queued) == batch_size:
+        if full:
             commit_batch(self.env)
             self.env.ref(CLOSE_MAIL_CRON).sudo()._trigger()
         return periods

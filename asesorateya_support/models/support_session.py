@@ -10,7 +10,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
-from .batch import commit_batch
+from .batch import claim_queued, commit_batch
 from .support_contract import LOGGABLE_STATES
 from .support_plan import SINGLE_SESSION_KINDS
 
@@ -531,24 +531,10 @@ class SupportSession(models.Model):
 
         :return: the ``support.session`` records whose summary was handled
         """
-        queued = self.search(
-            [("summary_state", "=", "queued")], order="id", limit=batch_size
-        )
-        if not queued:
-            return queued
-        self.env.cr.execute(
-            """
-            SELECT id FROM support_session
-             WHERE id IN %s AND summary_state = 'queued'
-               FOR NO KEY UPDATE SKIP LOCKED
-            """,
-            [tuple(queued.ids)],
-        )
-        sessions = self.browse([row[0] for row in self.env.cr.fetchall()])
-        sessions.invalidate_recordset(["summary_state"])
-        sessions.filtered(lambda s: s.summary_state == "queued")._send_summaries()
+        full, sessions = claim_queued(self, "summary_state", batch_size)
+        sessions._send_summaries()
         _logger.info("Support: %s session summaries sent", len(sessions))
-        if len(queued) == batch_size:
+        if full:
             commit_batch(self.env)
             self.env.ref(SUMMARY_CRON).sudo()._trigger()
         return sessions

@@ -3,6 +3,8 @@
 
 from odoo import api, fields, models
 
+from ..policy import QUOTE_KEYS
+
 
 class SupportContractCancel(models.TransientModel):
     """Show the cancellation quote, collect the client's choice, then cancel."""
@@ -57,18 +59,8 @@ class SupportContractCancel(models.TransientModel):
             quote = {}
             if wizard.contract_id and wizard.request_date:
                 quote = wizard.contract_id.cancellation_quote(wizard.request_date)
-            for name in (
-                "phase",
-                "legal_basis",
-                "amount_paid",
-                "work_done_amount",
-                "refundable_amount",
-                "refund_amount",
-                "credit_amount",
-                "extra_invoice_amount",
-                "credit_expiry_date",
-                "explanation",
-            ):
+            # The wizard shows every figure of the quote, under the same names.
+            for name in QUOTE_KEYS:
                 wizard[name] = quote.get(name) or False
 
     def action_confirm(self):
