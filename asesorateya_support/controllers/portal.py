@@ -31,6 +31,24 @@ CANCELLATION_REPORT = "asesorateya_support.action_report_support_cancellation"
 CONTRACTS_HISTORY = "my_support_contracts_history"
 
 
+def _fetch_field_names(model):
+    """The fields the ORM reads in one query when a page reads one of them:
+    the stored columns of the default prefetch group, but those of groups the
+    user is not in.
+
+    ``search_fetch`` with them searches and reads in a single query what the
+    page would otherwise read in a second one.
+    """
+    return [
+        name
+        for name, field in model._fields.items()
+        if field.store
+        and field.column_type
+        and field.prefetch is True
+        and not (field.groups and not model.user_has_groups(field.groups))
+    ]
+
+
 class SupportCustomerPortal(CustomerPortal):
     # ------------------------------------------------------------------
     # Home (/my)
@@ -49,15 +67,31 @@ class SupportCustomerPortal(CustomerPortal):
     # ------------------------------------------------------------------
     # Access
     # ------------------------------------------------------------------
-    def _support_check_contract(self, contract_id, access_token=None):
+    def _support_check_contract(self, contract_id, access_token=None, prefetch=()):
         """The contract, as the superuser, if the visitor may read it.
 
+        A user the record rules let read the contract gets it from one query
+        that checks the rules and reads the contract; any other visitor goes
+        through ``_document_check_access`` (an access token).
+
+        :param prefetch: ids of other contracts to read in the same query if
+            the user may read them (the neighbours of the record pager)
         :raise AccessError: no read access and no valid token
         :raise MissingError: no such contract, or a draft
         """
-        contract_sudo = self._document_check_access(
-            "support.contract", contract_id, access_token=access_token
-        )
+        Contract = request.env["support.contract"]
+        contract = Contract
+        if Contract.check_access_rights("read", raise_exception=False):
+            contract = Contract.search_fetch(
+                [("id", "in", [contract_id, *prefetch])],
+                _fetch_field_names(Contract),
+            ).filtered(lambda record: record.id == contract_id)
+        if contract:
+            contract_sudo = contract.sudo()
+        else:
+            contract_sudo = self._document_check_access(
+                "support.contract", contract_id, access_token=access_token
+            )
         if contract_sudo.state == "draft":
             raise MissingError(_("This document does not exist."))
         return contract_sudo
@@ -77,6 +111,16 @@ class SupportCustomerPortal(CustomerPortal):
         if not contract_sudo._is_portal_client(request.env.user):
             raise AccessError(_("Only the client can make this request."))
         return request.env["support.contract"].sudo().browse(contract_sudo.id)
+
+    @staticmethod
+    def _support_pager_neighbours(contract_id):
+        """Ids of the contracts before and after ``contract_id`` in the list
+        the user saw last: the record pager links to them."""
+        history = request.session.get(CONTRACTS_HISTORY) or []
+        if contract_id not in history:
+            return []
+        index = history.index(contract_id)
+        return history[max(index - 1, 0) : index] + history[index + 1 : index + 2]
 
     @staticmethod
     def _support_error_text(error):
@@ -109,19 +153,34 @@ class SupportCustomerPortal(CustomerPortal):
         sortings = self._support_get_searchbar_sortings()
         if sortby not in sortings:
             sortby = "date"
+        step = self._items_per_page
+        page = int(page) if str(page).isdigit() else 1
+
+        def search_page(offset):
+            return Contract.search_fetch(
+                domain,
+                _fetch_field_names(Contract),
+                order=sortings[sortby]["order"],
+                limit=step,
+                offset=offset,
+            )
+
+        # A first page that is not full holds them all: most clients have a
+        # single page, and it needs no count.
+        contracts = search_page(0) if page <= 1 else None
+        if contracts is not None and len(contracts) < step:
+            total = len(contracts)
+        else:
+            total = Contract.search_count(domain)
         pager = portal_pager(
             url="/my/support",
             url_args={"sortby": sortby},
-            total=Contract.search_count(domain),
+            total=total,
             page=page,
-            step=self._items_per_page,
+            step=step,
         )
-        contracts = Contract.search(
-            domain,
-            order=sortings[sortby]["order"],
-            limit=self._items_per_page,
-            offset=pager["offset"],
-        )
+        if contracts is None:
+            contracts = search_page(pager["offset"])
         request.session[CONTRACTS_HISTORY] = contracts.ids[:100]
         values = self._prepare_portal_layout_values()
         values.update(
@@ -129,8 +188,12 @@ class SupportCustomerPortal(CustomerPortal):
                 "page_name": "support",
                 "default_url": "/my/support",
                 "contracts": contracts.sudo(),
-                "credits": Credit.search(Credit._get_portal_domain()).sudo(),
-                "claims": Claim.search(Claim._get_portal_domain()).sudo(),
+                "credits": Credit.search_fetch(
+                    Credit._get_portal_domain(), _fetch_field_names(Credit)
+                ).sudo(),
+                "claims": Claim.search_fetch(
+                    Claim._get_portal_domain(), _fetch_field_names(Claim)
+                ).sudo(),
                 "pager": pager,
                 "searchbar_sortings": sortings,
                 "sortby": sortby,
@@ -157,8 +220,9 @@ class SupportCustomerPortal(CustomerPortal):
         """Values of a contract's page: summary, logs of a page, cycles,
         notices, cancellation, and which requests the visitor may make."""
         Session = request.env["support.session"].sudo()
+        session_fields = _fetch_field_names(Session)
         domain = contract_sudo._get_portal_session_domain()
-        session_count = Session.search_count(domain)
+        session_count, may_have_notices = contract_sudo._get_portal_session_summary()
         pager = portal_pager(
             url=f"/my/support/{contract_sudo.id}",
             url_args={"access_token": access_token} if access_token else None,
@@ -166,22 +230,32 @@ class SupportCustomerPortal(CustomerPortal):
             page=page,
             step=SESSIONS_PER_PAGE,
         )
+        notice_sessions = Session
+        if may_have_notices:
+            notice_sessions = Session.search_fetch(
+                contract_sudo._get_portal_notice_session_domain(), session_fields
+            )
         is_client = contract_sudo._is_portal_client(request.env.user)
-        current_period = contract_sudo.current_period_id
+        # Only monthly retainers run in cycles: the other pages need not look.
+        periods = current_period = request.env["support.contract.period"].sudo()
+        if contract_sudo.kind == "monthly":
+            periods = contract_sudo.period_ids
+            current_period = contract_sudo.current_period_id
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "page_name": "support_contract",
                 "contract": contract_sudo,
-                "sessions": Session.search(
-                    domain, limit=SESSIONS_PER_PAGE, offset=pager["offset"]
+                "sessions": Session.search_fetch(
+                    domain,
+                    session_fields,
+                    limit=SESSIONS_PER_PAGE,
+                    offset=pager["offset"],
                 ),
                 "session_count": session_count,
                 "pager": pager,
-                "notice_sessions": Session.search(
-                    contract_sudo._get_portal_notice_session_domain()
-                ),
-                "periods": contract_sudo.period_ids.sorted("date_start", reverse=True),
+                "notice_sessions": notice_sessions,
+                "periods": periods.sorted("date_start", reverse=True),
                 "current_period": current_period,
                 "cancellation": contract_sudo.cancellation_ids[:1],
                 "is_client": is_client,
@@ -227,7 +301,11 @@ class SupportCustomerPortal(CustomerPortal):
         **kw,
     ):
         try:
-            contract_sudo = self._support_check_contract(contract_id, access_token)
+            contract_sudo = self._support_check_contract(
+                contract_id,
+                access_token,
+                prefetch=self._support_pager_neighbours(contract_id),
+            )
         except (AccessError, MissingError):
             return request.redirect("/my")
         if report_type in REPORT_TYPES:

@@ -372,9 +372,15 @@ class SupportClaim(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _get_portal_domain(self):
-        """Claims the current user sees in the portal: its commercial partner's."""
+        """Claims the current user sees in the portal: its commercial partner's.
+
+        A claim belongs to the commercial partner itself (``_check_partner``):
+        ``=`` finds them without expanding the company's contacts (as
+        ``child_of`` does, in queries); the record rules still decide what
+        the user may read.
+        """
         partner = self.env.user.partner_id.commercial_partner_id
-        return [("partner_id", "child_of", partner.ids)]
+        return [("partner_id", "=", partner.id)]
 
     @api.model
     def _get_portal_claim_types(self, contracts):

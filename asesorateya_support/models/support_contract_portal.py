@@ -38,9 +38,14 @@ class SupportContract(models.Model):
         """Contracts the current user sees in the portal: those of its
         commercial partner (whoever of that company is logged in), once
         bought (drafts are the consultancy's work in progress).
+
+        A contract belongs to the commercial partner itself
+        (``_check_partner_commercial``): ``=`` finds them without expanding
+        the company's contacts, which ``child_of`` does in queries on every
+        search. The record rules still decide what the user may read.
         """
         partner = self.env.user.partner_id.commercial_partner_id
-        return [("partner_id", "child_of", partner.ids), ("state", "!=", "draft")]
+        return [("partner_id", "=", partner.id), ("state", "!=", "draft")]
 
     def _get_portal_session_domain(self):
         """Session logs the portal shows on this contract: all of them,
@@ -58,6 +63,26 @@ class SupportContract(models.Model):
             ("out_of_scope", "=", True),
             ("exceeds_balance", "=", True),
         ]
+
+    def _get_portal_session_summary(self):
+        """How many logs the portal shows, and whether some may be notices.
+
+        One grouped query, whatever the number of logs: the page counts them
+        for its pager and looks for the notices
+        (:meth:`_get_portal_notice_session_domain`) only when a log is out of
+        scope or beyond the balance.
+
+        :return: ``(count, may_have_notices)``
+        """
+        self.ensure_one()
+        [(count, out_of_scope, exceeds_balance)] = self.env[
+            "support.session"
+        ]._read_group(
+            self._get_portal_session_domain(),
+            [],
+            ["__count", "out_of_scope:bool_or", "exceeds_balance:bool_or"],
+        )
+        return count, bool(out_of_scope or exceeds_balance)
 
     def _is_portal_client(self, user):
         """Whether ``user`` acts for the client of this contract.

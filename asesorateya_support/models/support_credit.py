@@ -222,9 +222,15 @@ class SupportCredit(models.Model):
 
     @api.model
     def _get_portal_domain(self):
-        """Credits the current user sees in the portal: its commercial partner's."""
+        """Credits the current user sees in the portal: its commercial partner's.
+
+        They are issued to the commercial partner itself (``_issue``): ``=``
+        finds them without expanding the company's contacts (as ``child_of``
+        does, in queries); the record rules still decide what the user may
+        read.
+        """
         partner = self.env.user.partner_id.commercial_partner_id
-        return [("partner_id", "child_of", partner.ids)]
+        return [("partner_id", "=", partner.id)]
 
     @api.model
     def _get_applicable_domain(self, partner, company, date):
