@@ -5,6 +5,7 @@
 import threading
 
 from psycopg2 import sql
+from psycopg2.errors import SerializationFailure
 
 
 def commit_batch(env):
@@ -24,7 +25,8 @@ def claim_queued(model, field, batch_size):
     locked are skipped, so two runs never handle the same record.
 
     :return: ``(full, records)``: whether a whole batch was found (more may
-        be left), and the records claimed, still queued
+        be left), and the records claimed, still queued; none when another
+        run handled them since this transaction began
     """
     queued = model.search([(field, "=", "queued")], order="id", limit=batch_size)
     if not queued:
@@ -36,8 +38,15 @@ def claim_queued(model, field, batch_size):
            FOR NO KEY UPDATE SKIP LOCKED
         """
     ).format(table=sql.Identifier(model._table), field=sql.Identifier(field))
-    model.env.cr.execute(query, [tuple(queued.ids)])
-    records = model.browse([row[0] for row in model.env.cr.fetchall()])
+    try:
+        with model.env.cr.savepoint(flush=False):
+            model.env.cr.execute(query, [tuple(queued.ids)], log_exceptions=False)
+            ids = [row[0] for row in model.env.cr.fetchall()]
+    except SerializationFailure:
+        # Another run handled them since this transaction began: nothing
+        # is left for this one (it is re-triggered if more are queued).
+        return True, model.browse()
+    records = model.browse(ids)
     records.invalidate_recordset([field])
     return len(queued) == batch_size, records.filtered(
         lambda record: record[field] == "queued"
