@@ -154,13 +154,21 @@ class SupportSession(models.Model):
         "send none.",
     )
     summary_hours_used = fields.Float(
+        string="Hours used after this log",
         compute="_compute_summary_hours",
         help="Hours used of the bag, or of the monthly cycle, right after this "
         "log: what its summary tells the client, whenever it is sent.",
     )
-    summary_hours_allowed = fields.Float(compute="_compute_summary_hours")
-    summary_hours_left = fields.Float(compute="_compute_summary_hours")
-    summary_hours_excess = fields.Float(compute="_compute_summary_hours")
+    summary_hours_allowed = fields.Float(
+        string="Hours of the bag or cycle", compute="_compute_summary_hours"
+    )
+    summary_hours_left = fields.Float(
+        string="Hours left after this log", compute="_compute_summary_hours"
+    )
+    summary_hours_excess = fields.Float(
+        string="Hours beyond the balance after this log",
+        compute="_compute_summary_hours",
+    )
     duration_effective = fields.Float(
         string="Time after corrections",
         compute="_compute_duration_effective",
