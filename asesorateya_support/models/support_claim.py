@@ -7,6 +7,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
+from ..utils import check_date_values, check_id_values, check_text_values
+
 #: Fewest non-blank characters of the reasons of a claim, or of its answer:
 #: "a detailed description of the reasons" (agency policy §7.1) and "a
 #: reasoned answer" (§7.2) are more than a word or two.
@@ -220,6 +222,28 @@ class SupportClaim(models.Model):
         for claim in self:
             claim.access_url = f"/my/support/claims/{claim.id}"
 
+    @api.constrains("contract_date", "date_received")
+    def _check_dates(self):
+        """A claim is about a contract made before it, received by today."""
+        today = fields.Date.context_today(self)
+        for claim in self:
+            if claim.date_received > today:
+                raise ValidationError(
+                    _(
+                        "A claim is recorded once received: %(date)s is in the future.",
+                        date=format_date(self.env, claim.date_received),
+                    )
+                )
+            if claim.contract_date > claim.date_received:
+                raise ValidationError(
+                    _(
+                        "The date of the contract (%(date)s) cannot be after "
+                        "the claim about it (%(received)s).",
+                        date=format_date(self.env, claim.contract_date),
+                        received=format_date(self.env, claim.date_received),
+                    )
+                )
+
     @api.constrains("partner_id", "contract_id")
     def _check_partner(self):
         for claim in self:
@@ -266,6 +290,8 @@ class SupportClaim(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Who may not create claims is told so, whatever the values.
+        self.check_access_rights("create")
         partners = self.env["res.partner"]
         contracts = self.env["support.contract"]
         for vals in vals_list:
@@ -290,6 +316,7 @@ class SupportClaim(models.Model):
         return claims
 
     def write(self, vals):
+        self.check_access_rights("write")
         if FROZEN_WHEN_ANSWERED & set(vals) and any(
             claim.state == "answered" for claim in self
         ):
@@ -404,8 +431,14 @@ class SupportClaim(models.Model):
 
         :param dict vals: values of a claim being created, or written when
             ``partial``: then only the values present are checked
-        :raise ValidationError: naming what is missing
+        :raise ValidationError: naming what is missing, or a value of the
+            wrong type or size
         """
+        check_id_values(self, vals, ("partner_id", "contract_id"))
+        check_date_values(self, vals, ("contract_date", "date_received"))
+        check_text_values(
+            self, vals, ("document_reference", "reasons", "answer", "clause")
+        )
         missing = []
         if (not partial or "document_reference" in vals) and not (
             vals.get("document_reference") or ""

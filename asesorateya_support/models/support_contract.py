@@ -7,9 +7,10 @@ from markupsafe import Markup
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import float_is_zero, format_amount, format_date
+from odoo.tools import float_compare, float_is_zero, format_amount, format_date
 
 from ..policy import QUOTE_KEYS, compute_quote, weighted_progress
+from ..utils import check_number_values, check_text, check_text_values, to_date
 from .support_plan import SINGLE_SESSION_KINDS
 
 #: States in which a contract can take session logs.
@@ -508,8 +509,39 @@ class SupportContract(models.Model):
             ):
                 raise ValidationError(_("The access cannot end before it begins."))
 
+    @api.model
+    def _check_amount_values(self, vals):
+        """Refuse amounts and hours no contract can have, with the rule's words.
+
+        Runs before the insert or update: the database constraints would
+        refuse a negative amount or no hours first, with a database error, and
+        let NaN through.
+
+        :param dict vals: values of a ``create`` or ``write``; numbers given as
+            text are stored as numbers
+        :raise ValidationError: naming the rule
+        """
+        check_number_values(
+            self, vals, ("amount_paid", "amount_total", "hours_included")
+        )
+        check_text_values(self, vals, ("scope",))
+        for fname in ("amount_paid", "amount_total"):
+            if fname in vals and float_compare(vals[fname] or 0.0, 0.0, 2) < 0:
+                raise ValidationError(
+                    _(
+                        "%(field)s cannot be negative.",
+                        field=self._fields[fname]._description_string(self.env),
+                    )
+                )
+        if "hours_included" in vals and (
+            float_compare(vals["hours_included"] or 0.0, 0.0, 4) <= 0
+        ):
+            raise ValidationError(_("A contract must include some hours."))
+
     @api.model_create_multi
     def create(self, vals_list):
+        # Who may not create contracts is told so, whatever the values.
+        self.check_access_rights("create")
         partners = self.env["res.partner"]
         for vals in vals_list:
             if vals.get("partner_id"):
@@ -526,6 +558,7 @@ class SupportContract(models.Model):
                 vals["date_expiry"] = purchase + relativedelta(
                     months=plan.validity_months
                 )
+            self._check_amount_values(vals)
             if not vals.get("policy_version_id"):
                 company = self.env["res.company"].browse(
                     vals.get("company_id") or self.env.company.id
@@ -547,6 +580,7 @@ class SupportContract(models.Model):
 
     def write(self, vals):
         self.check_access_rights("write")
+        self._check_amount_values(vals)
         locked = {
             "hours_included",
             "plan_id",
@@ -1598,7 +1632,7 @@ class SupportContract(models.Model):
         """
         self.ensure_one()
         today = fields.Date.context_today(self)
-        request_date = fields.Date.to_date(request_date) or today
+        request_date = to_date(request_date, _("The request date")) or today
         if request_date > today:
             raise UserError(_("A cancellation request cannot be dated in the future."))
         if request_date < self.date_purchase:
@@ -1674,6 +1708,7 @@ class SupportContract(models.Model):
         self.ensure_one()
         if preference not in ("policy", "credit", "refund"):
             raise UserError(_("Choose a credit, a refund or what the policy says."))
+        check_text(reason, _("The reason of the cancellation"))
         # Serialise two confirmations of the same cancellation: the second
         # waits, then sees the contract cancelled.
         self._lock_for_consumption()

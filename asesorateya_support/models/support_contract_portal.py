@@ -7,6 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date, plaintext2html
 
+from ..utils import check_text
 from .support_contract import CANCELLABLE_STATES
 
 #: States in which a client may send requests from the portal.
@@ -152,6 +153,7 @@ class SupportContract(models.Model):
         self._check_portal_request(
             self._portal_can_submit_priorities(), _("Setting the month's priorities")
         )
+        check_text(priorities, _("The priorities"))
         text = (priorities or "").strip()
         if not text:
             raise UserError(_("Write the priorities of the month."))
@@ -189,6 +191,7 @@ class SupportContract(models.Model):
         self._check_portal_request(
             self._portal_can_send_case(), _("Sending the case description")
         )
+        check_text(description, _("The case description"))
         text = (description or "").strip()
         if not text:
             raise UserError(_("Describe the case before sending it."))
@@ -307,6 +310,7 @@ class SupportContract(models.Model):
         """
         self.ensure_one()
         self._check_portal_request(self._portal_can_cancel(), _("Cancelling"))
+        check_text(reason, _("The reason of the cancellation"))
         quote = self.cancellation_quote()
         allowed = dict(self._get_cancellation_choices(quote))
         if preference not in allowed:

@@ -5,6 +5,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
+from ..utils import check_number_values
+
 #: Kinds whose whole service is one session of a fixed length (policy §4).
 SINGLE_SESSION_KINDS = ("diagnosis", "incident")
 #: Kinds sold only through a proposal with a validated scope, never from a
@@ -152,6 +154,23 @@ class SupportPlan(models.Model):
                 raise ValidationError(
                     _("The product of a support plan must be a service.")
                 )
+            if float_compare(plan.product_id.lst_price, 0.0, precision_digits=2) < 0:
+                raise ValidationError(
+                    _("The price of a support plan cannot be negative.")
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Who may not create plans is told so, whatever the values.
+        self.check_access_rights("create")
+        for vals in vals_list:
+            self._check_number_values(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.check_access_rights("write")
+        self._check_number_values(vals)
+        return super().write(vals)
 
     def action_view_contracts(self):
         """Open the contracts sold under this plan."""
@@ -162,3 +181,21 @@ class SupportPlan(models.Model):
         action["domain"] = [("plan_id", "=", self.id)]
         action["context"] = {"default_plan_id": self.id}
         return action
+
+    @api.model
+    def _check_number_values(self, vals):
+        """Refuse hours and counts that are no number, NaN, or beyond what the
+        database holds, before the rules above compare them (NaN fails in the
+        rounding) or the database refuses them (``integer out of range``)."""
+        check_number_values(
+            self,
+            vals,
+            (
+                "hours_included",
+                "session_length",
+                "meetings_per_month",
+                "validity_months",
+                "rollover_periods",
+                "sequence",
+            ),
+        )

@@ -10,6 +10,13 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
+from ..utils import (
+    check_date_values,
+    check_id_values,
+    check_number_values,
+    check_text_values,
+    to_number,
+)
 from .batch import claim_queued, commit_batch
 from .support_contract import LOGGABLE_STATES
 from .support_plan import SINGLE_SESSION_KINDS
@@ -24,6 +31,15 @@ SUMMARY_CRON = "asesorateya_support.ir_cron_send_session_summaries"
 #: Fields that decide how many hours a log consumed: never edited afterwards.
 CONSUMPTION_FIELDS = frozenset(
     {"contract_id", "period_id", "partner_id", "date", "duration", "correction_of_id"}
+)
+#: What the consultant writes in a log: text of a bounded length.
+TEXT_FIELDS = (
+    "objective",
+    "activity",
+    "progress_note",
+    "next_steps",
+    "client_informed_note",
+    "correction_reason",
 )
 
 
@@ -322,6 +338,7 @@ class SupportSession(models.Model):
         self.check_access_rights("create")
         contracts_model = self.env["support.contract"]
         for vals in vals_list:
+            self._check_input_values(vals)
             # Before the insert: otherwise the SQL constraint refuses the row
             # first, with a database error instead of the rule's message.
             self._check_duration_value(
@@ -388,6 +405,23 @@ class SupportSession(models.Model):
             # Sent within moments, once this transaction is committed.
             self.env.ref(SUMMARY_CRON).sudo()._trigger()
         return sessions
+
+    @api.model
+    def _check_input_values(self, vals):
+        """Refuse values of the wrong type or size before anything reads them.
+
+        Without it a text id reaches the row lock as a database error, a
+        date that is no date fails in ``strptime`` and NaN hours in the
+        rounding, each with a traceback instead of a message.
+
+        :param dict vals: values of a ``create`` or ``write``; numbers given as
+            text are stored as numbers
+        :raise ValidationError: naming the field
+        """
+        check_id_values(self, vals, ("contract_id", "partner_id", "correction_of_id"))
+        check_date_values(self, vals, ("date",))
+        check_number_values(self, vals, ("duration",))
+        check_text_values(self, vals, TEXT_FIELDS)
 
     @api.model
     def _check_contract_takes_logs(self, contract, date, vals):
@@ -590,6 +624,8 @@ class SupportSession(models.Model):
             session.contract_id._schedule_reach_client(values)
 
     def write(self, vals):
+        self.check_access_rights("write")
+        self._check_input_values(vals)
         changing = [
             fname
             for fname in CONSUMPTION_FIELDS & set(vals)
@@ -625,6 +661,10 @@ class SupportSession(models.Model):
         self.ensure_one()
         if self.correction_of_id:
             raise UserError(_("Correct the original log, not a correction."))
+        if duration is None or duration is False:
+            raise UserError(_("Give the time the session really took."))
+        duration = to_number(duration, _("The corrected time"))
+        check_text_values(self, {"correction_reason": reason}, ["correction_reason"])
         if not (reason or "").strip():
             raise UserError(_("A correction needs a reason."))
         if float_compare(duration, 0.0, precision_digits=4) < 0:

@@ -29,3 +29,4 @@ from . import test_portal_performance
 from . import test_portal_requests
 from . import test_portal_tour
 from . import test_mail_queue_concurrency
+from . import test_bad_input
