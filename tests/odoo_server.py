@@ -34,19 +34,17 @@ def odoo_bin():
     return path if os.path.isfile(path) else "odoo"
 
 
-@contextlib.contextmanager
-def odoo_server(db, log, *options):
-    """Serve ``db`` on a free loopback port while the block runs.
+def odoo_command(db, *options, command=None):
+    """The odoo-bin command line of this test run's configuration, on ``db``.
 
-    :param log: path of the server's log file
-    :param options: more odoo-bin options, e.g. ``"--workers=2"``
-    :return: the server's base URL, once it answers
+    :param options: more odoo-bin options
+    :param command: an odoo-bin subcommand, e.g. ``"shell"`` (default: serve)
     """
     config = odoo.tools.config
-    port = free_port()
-    cmd = [
+    return [
         sys.executable,
         odoo_bin(),
+        *([command] if command else []),
         "--addons-path="
         + ",".join(p for p in config["addons_path"].split(",") if os.path.isdir(p)),
         *(
@@ -61,6 +59,21 @@ def odoo_server(db, log, *options):
         ),
         "-d",
         db,
+        *options,
+    ]
+
+
+@contextlib.contextmanager
+def odoo_server(db, log, *options):
+    """Serve ``db`` on a free loopback port while the block runs.
+
+    :param log: path of the server's log file
+    :param options: more odoo-bin options, e.g. ``"--workers=2"``
+    :return: the server's base URL, once it answers
+    """
+    port = free_port()
+    cmd = odoo_command(
+        db,
         f"--db-filter=^{db}$",
         "--max-cron-threads=0",
         "--http-interface=127.0.0.1",
@@ -69,7 +82,7 @@ def odoo_server(db, log, *options):
         f"--logfile={log}",
         "--log-level=warn",
         *options,
-    ]
+    )
     proc = subprocess.Popen(cmd)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -19,7 +19,6 @@ The data is committed in a company of its own, "Load Test SpA".
 # pylint: disable=invalid-commit,print-used
 # (a second server must see the data: it is committed, and the report printed)
 
-import http.cookiejar
 import json
 import os
 import statistics
@@ -30,10 +29,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from load_common import REFUSALS, Consultant, create_load_data  # tests/
 from odoo_server import odoo_server  # tests/odoo_server.py
 
 import odoo
-from odoo import Command
 
 CLIENTS = 20
 BAGS = 4
@@ -44,67 +43,7 @@ LOG_HOURS = 0.25
 @pytest.fixture(scope="module")
 def load_data():
     """Company, consultant and bags, committed (the server must see them)."""
-    db = odoo.tools.config["db_name"]
-    registry = odoo.registry(db)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
-        clp = env.ref("base.CLP")
-        clp.active = True
-        company = env["res.company"].create(
-            {"name": f"Load Test SpA {os.getpid()}", "currency_id": clp.id}
-        )
-        env = env(context=dict(env.context, allowed_company_ids=[company.id]))
-        product = env["product.product"].create(
-            {
-                "name": "Load bag",
-                "type": "service",
-                "list_price": 100000,
-                "company_id": company.id,
-            }
-        )
-        plan = env["support.plan"].create(
-            {
-                "name": "Load bag",
-                "kind": "hour_bag",
-                "product_id": product.id,
-                "hours_included": BAG_HOURS,
-                "company_id": company.id,
-            }
-        )
-        client = env["res.partner"].create(
-            {"name": "Load Client SpA", "is_company": True}
-        )
-        # One consultant per client, as in a real team.
-        group = env.ref("asesorateya_support.asesorateya_support_group_user")
-        logins = [f"load_consultant_{os.getpid()}_{n}" for n in range(CLIENTS)]
-        env["res.users"].create(
-            [
-                {
-                    "name": f"Load Consultant {n}",
-                    "login": login,
-                    "password": login,
-                    "company_id": company.id,
-                    "company_ids": [Command.set(company.ids)],
-                    "groups_id": [Command.set(group.ids)],
-                }
-                for n, login in enumerate(logins)
-            ]
-        )
-        bags = env["support.contract"].create(
-            [
-                {
-                    "partner_id": client.id,
-                    "plan_id": plan.id,
-                    "company_id": company.id,
-                    "scope": "Load test scope",
-                    "amount_paid": 100000,
-                    "state": "confirmed",
-                }
-                for _index in range(BAGS)
-            ]
-        )
-        cr.commit()
-        return {"db": db, "logins": logins, "bags": bags.ids, "company": company.id}
+    return create_load_data("Load Test SpA", CLIENTS, BAGS, BAG_HOURS)
 
 
 @pytest.fixture(scope="module")
@@ -113,45 +52,6 @@ def server(load_data, tmp_path_factory):
     log = tmp_path_factory.mktemp("load") / "server.log"
     with odoo_server(load_data["db"], log, "--workers=2") as base:
         yield {"base": base, "log": log}
-
-
-class Consultant:
-    def __init__(self, base, db, login):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        )
-        self._post(
-            "/web/session/authenticate",
-            {"db": db, "login": login, "password": login},
-        )
-
-    def _post(self, path, params):
-        request = urllib.request.Request(
-            self.base + path,
-            data=json.dumps({"jsonrpc": "2.0", "params": params}).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        with self.opener.open(request, timeout=120) as response:
-            return response.status, json.loads(response.read())
-
-    def log(self, bag_id, index):
-        return self._post(
-            "/web/dataset/call_kw/support.session/create",
-            {
-                "model": "support.session",
-                "method": "create",
-                "args": [
-                    {
-                        "contract_id": bag_id,
-                        "duration": LOG_HOURS,
-                        "objective": f"Load {index}",
-                        "activity": "Logged under load",
-                    }
-                ],
-                "kwargs": {},
-            },
-        )
 
 
 def test_twenty_clients_log_at_once(load_data, server, tmp_path):
@@ -169,7 +69,9 @@ def test_twenty_clients_log_at_once(load_data, server, tmp_path):
             index += 1
             t0 = time.perf_counter()
             try:
-                status, answer = consultant.log(bag, f"{number}-{index}")
+                status, answer = consultant.log(
+                    bag, f"Load {number}-{index}", LOG_HOURS
+                )
             except urllib.error.HTTPError as error:
                 with lock:
                     failures.append(f"HTTP {error.code}")
@@ -179,10 +81,7 @@ def test_twenty_clients_log_at_once(load_data, server, tmp_path):
                 latencies.append(elapsed)
                 if "result" in answer:
                     accepted.append((bag, answer["result"]))
-                elif answer["error"]["data"]["name"] in (
-                    "odoo.exceptions.UserError",
-                    "odoo.exceptions.ValidationError",
-                ):
+                elif answer["error"]["data"]["name"] in REFUSALS:
                     refused.append(answer["error"]["data"]["message"])
                 elif answer["error"]["data"]["name"].startswith("psycopg2.errors."):
                     # A serialization conflict Odoo retried 5 times and gave

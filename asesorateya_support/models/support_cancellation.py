@@ -172,6 +172,7 @@ class SupportCancellation(models.Model):
     def action_approve_refund(self, note=None):
         """A manager grants the refund the client asked for (policy §10)."""
         self._check_manager()
+        self._lock_for_decision()
         for cancellation in self:
             cancellation._check_pending()
             cancellation.sudo()._settle("refund", note, self.env.user)
@@ -180,10 +181,25 @@ class SupportCancellation(models.Model):
     def action_grant_credit(self, note=None):
         """A manager settles a pending request with a credit instead."""
         self._check_manager()
+        self._lock_for_decision()
         for cancellation in self:
             cancellation._check_pending()
             cancellation.sudo()._settle("credit", note, self.env.user)
         return True
+
+    def _lock_for_decision(self):
+        """Lock the requests, then read their state again.
+
+        Of two managers deciding the same request at once, the second waits
+        here, then fails with a serialization error that Odoo retries: the
+        retry finds the request settled, before any document is made.
+        """
+        if self.ids:
+            self.env.cr.execute(
+                "SELECT id FROM support_cancellation WHERE id IN %s FOR NO KEY UPDATE",
+                [tuple(self.ids)],
+            )
+            self.invalidate_recordset(["state"])
 
     def _check_pending(self):
         self.ensure_one()

@@ -263,7 +263,21 @@ class SupportContractPeriod(models.Model):
         cycle is closed, so a cycle is told once. Not when the service ends
         with it (context ``support_final_close``: the contract is done or
         cancelled, and there is no next cycle).
+
+        The cycle rows are locked and their state read again first: of two
+        transactions closing the same cycle at once (two runs of the cron),
+        the second waits, then fails with a serialization error, which is
+        retried and finds the cycle closed, instead of going on with a stale
+        snapshot until the next cycle's unique constraint stops it.
         """
+        if self.ids:
+            self.flush_recordset()
+            self.env.cr.execute(
+                "SELECT id FROM support_contract_period WHERE id IN %s "
+                "FOR NO KEY UPDATE",
+                [tuple(self.ids)],
+            )
+            self.invalidate_recordset(["state"])
         periods = self.filtered(lambda p: p.state == "open")
         if not periods:
             return

@@ -13,6 +13,7 @@ from . import test_mail_balance
 from . import test_mail_closing
 from . import test_mail_templates
 from . import test_monthly
+from . import test_period_concurrency
 from . import test_performance
 from . import test_plan
 from . import test_policy
@@ -21,6 +22,7 @@ from . import test_security
 from . import test_session
 from . import test_shop
 from . import test_cancellation
+from . import test_cancellation_concurrency
 from . import test_policy_version
 from . import test_project
 from . import test_desk

@@ -1,0 +1,95 @@
+# Copyright 2026 AsesórateYa
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+import threading
+
+import odoo
+from odoo.exceptions import UserError, ValidationError
+from odoo.service.model import retrying
+from odoo.tests.common import BaseCase, get_db_name
+
+
+class SupportConcurrencyCase(BaseCase):
+    """Base of the tests where several transactions race on the same records.
+
+    Like ``test_credit_concurrency``, they need transactions that see each
+    other's commits: the data is committed through cursors of their own (in
+    the database's main company) and removed afterwards with SQL, since the
+    application never deletes contracts, cycles, cancellations or credits.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = odoo.registry(get_db_name())
+
+    def _env(self, cr, uid=odoo.SUPERUSER_ID):
+        return odoo.api.Environment(cr, uid, {})
+
+    def _at_once(self, *calls):
+        """Run each call in its own thread and transaction at the same moment.
+
+        Each call is ``(uid, snapshot, act)``: as user ``uid``,
+        ``snapshot(env)`` reads what the user sees on screen (it opens the
+        transaction's snapshot and fills the cache), then all threads wait for
+        each other and ``act(env)`` runs,
+        retried on serialization failures as Odoo's RPC layer does
+        (``odoo.service.model.retrying``); the transaction commits if it
+        returns. A ``UserError`` or ``ValidationError`` rolls it back.
+
+        :return: a list, per call, of ``(outcome, attempts)``: ``outcome`` is
+            what ``act`` returned or the exception it raised
+        """
+        barrier = threading.Barrier(len(calls), timeout=30)
+        outcomes = [None] * len(calls)
+        attempts = [0] * len(calls)
+
+        def run(index, uid, snapshot, act):
+            try:
+                with self.registry.cursor() as cr:
+                    env = self._env(cr, uid)
+
+                    def attempt():
+                        attempts[index] += 1
+                        snapshot(env)
+                        if attempts[index] == 1:
+                            barrier.wait()
+                        return act(env)
+
+                    try:
+                        outcomes[index] = retrying(attempt, env)
+                    except (UserError, ValidationError) as error:
+                        cr.rollback()
+                        outcomes[index] = error
+            except Exception as error:  # reported by the test, whatever it is
+                outcomes[index] = error
+
+        threads = [
+            threading.Thread(target=run, args=(index, *call))
+            for index, call in enumerate(calls)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+            self.assertFalse(thread.is_alive(), "a transaction never ended")
+        return list(zip(outcomes, attempts, strict=True))
+
+    def _sql_delete(self, cr, model, ids):
+        """Delete records of ``model`` with SQL, with their chatter and activities.
+
+        Messages take their notifications and queued emails along (cascade).
+        """
+        if not ids:
+            return
+        ids = tuple(ids)
+        cr.execute(
+            "DELETE FROM mail_message WHERE model = %s AND res_id IN %s", [model, ids]
+        )
+        for table in ("mail_followers", "mail_activity"):
+            cr.execute(
+                f"DELETE FROM {table} WHERE res_model = %s AND res_id IN %s",
+                [model, ids],
+            )
+        table = self.registry[model]._table
+        cr.execute(f"DELETE FROM {table} WHERE id IN %s", [ids])
