@@ -555,7 +555,14 @@ def main():
     t0 = time.perf_counter()
     if args.reuse and exists.returncode == 0 and exists.stdout.strip():
         ids = json.loads(exists.stdout.strip())
-        print(f"[bench] reusing {args.db}")
+        print(f"[bench] reusing {args.db}, asesorateya_support updated to this code")
+        subprocess.run(
+            odoo_cmd(
+                args,
+                ["-u", "asesorateya_support", "--stop-after-init", "--log-level=warn"],
+            ),
+            check=True,
+        )
     else:
         ids = build_database(args)
     print(f"[bench] database ready in {time.perf_counter() - t0:.0f} s")
