@@ -1,7 +1,9 @@
 # Copyright 2026 AsesórateYa
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from odoo import SUPERUSER_ID, fields, models
+from datetime import timedelta
+
+from odoo import SUPERUSER_ID, api, fields, models
 
 #: The policy shipped with the addon, used when a company names none.
 DEFAULT_POLICY_XMLID = "asesorateya_support.support_policy_support"
@@ -78,3 +80,35 @@ class ResCompany(models.Model):
             )
         )
         return managers.sorted("id")[:1].sudo(False)
+
+    def _support_today(self):
+        """Today where the company works: in the time zone of its address
+        (the company's contact), else of the user.
+
+        The scheduled actions run as OdooBot, whose time zone is not the
+        consultancy's: a Chilean evening is already tomorrow in Europe, and a
+        cycle or bag would close while its last day is still going on.
+        """
+        self.ensure_one()
+        tz = self.partner_id.tz or self.env.user.tz or "UTC"
+        return fields.Date.context_today(self.with_context(tz=tz))
+
+    @api.model
+    def _support_upper_today(self):
+        """A day no company has reached yet (tomorrow in UTC): the bound of a
+        search that ``_support_filter_before_today`` then refines."""
+        return fields.Date.today() + timedelta(days=1)
+
+    @api.model
+    def _support_filter_before_today(self, records, fname):
+        """The ``records`` whose date ``fname`` is before today in their
+        company's time zone (``_support_today``)."""
+        today = {}
+
+        def before(record):
+            company = record.company_id
+            if company not in today:
+                today[company] = company._support_today()
+            return bool(record[fname]) and record[fname] < today[company]
+
+        return records.filtered(before)

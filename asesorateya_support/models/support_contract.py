@@ -1124,14 +1124,16 @@ class SupportContract(models.Model):
     @api.model
     def _cron_expire_bags(self):
         """Close hour bags whose validity is over; their unused hours expire."""
-        today = fields.Date.context_today(self)
+        Company = self.env["res.company"]
         bags = self.search(
             [
                 ("kind", "=", "hour_bag"),
                 ("state", "in", ("confirmed", "active", "waiting", "paused")),
-                ("date_expiry", "<", today),
+                ("date_expiry", "<", Company._support_upper_today()),
             ]
         )
+        # Over where the client's company is, not while its last day goes on.
+        bags = Company._support_filter_before_today(bags, "date_expiry")
         for bag in bags:
             bag.message_post(
                 body=_(
@@ -1141,7 +1143,10 @@ class SupportContract(models.Model):
                     hours=bag.hours_remaining,
                 )
             )
-        bags.write({"state": "done", "date_end": today})
+        for company in bags.company_id:
+            bags.filtered(lambda b, c=company: b.company_id == c).write(
+                {"state": "done", "date_end": company._support_today()}
+            )
         return bags
 
     def _is_below_low_balance_threshold(self):

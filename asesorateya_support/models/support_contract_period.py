@@ -362,16 +362,27 @@ class SupportContractPeriod(models.Model):
         re-triggering itself while work is left, so a killed run resumes
         where it stopped.
         """
-        today = fields.Date.context_today(self)
-        ended = self.search(
-            [("state", "=", "open"), ("date_end", "<", today)],
+        Company = self.env["res.company"]
+        found = self.search(
+            [
+                ("state", "=", "open"),
+                ("date_end", "<", Company._support_upper_today()),
+            ],
             limit=batch_size,
             order="date_end, id",
         )
+        # Ended where their company is: not while its last day goes on there.
+        ended = Company._support_filter_before_today(found, "date_end")
         contracts = ended.contract_id
-        self._roll_contracts(contracts, today)
+        for company in contracts.company_id:
+            self._roll_contracts(
+                contracts.filtered(lambda c, co=company: c.company_id == co),
+                company._support_today(),
+            )
         _logger.info("Support cycles: %s contracts rolled", len(contracts))
-        if len(ended) == batch_size:
+        # More may be left only if the batch was full and not all of it is
+        # still running somewhere.
+        if len(found) == batch_size and ended:
             commit_batch(self.env)
             self.env.ref("asesorateya_support.ir_cron_roll_periods")._trigger()
         return contracts

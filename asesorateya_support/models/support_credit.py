@@ -285,15 +285,19 @@ class SupportCredit(models.Model):
         Idempotent: an expired credit is not found again, and a reminder
         sent is recorded on the credit.
         """
-        today = fields.Date.context_today(self)
-        to_expire = self.search(
-            [
-                ("state", "=", "available"),
-                ("amount_remaining", ">", 0),
-                ("date_expiry", "<", today),
-            ]
+        Company = self.env["res.company"]
+        to_expire = Company._support_filter_before_today(
+            self.search(
+                [
+                    ("state", "=", "available"),
+                    ("amount_remaining", ">", 0),
+                    ("date_expiry", "<", Company._support_upper_today()),
+                ]
+            ),
+            "date_expiry",
         )
         to_expire._expire()
+        today = fields.Date.context_today(self)
         to_remind = self.search(
             [
                 ("state", "=", "available"),

@@ -60,6 +60,25 @@ class TestSupportMonthly(SupportCommon):
         self.assertEqual(contract.current_period_id, period)
         self.assertEqual(contract.hours_remaining, 8.0)
 
+    def test_cron_closes_in_the_company_time_zone(self):
+        """The cron runs as OdooBot (Europe/Brussels here); the cycle closes
+        only once its last day is over where the company works."""
+        self.company.partner_id.tz = "America/Santiago"  # UTC-3 in February
+        self.env.ref("base.user_root").partner_id.tz = "Europe/Brussels"
+        contract = self._start("2026-01-10")
+        period = contract.period_ids
+        self.assertEqual(period.date_end, date(2026, 2, 9))
+        # 23:30 on 9 February in Santiago, 03:30 on the 10th in Brussels.
+        with freeze_time("2026-02-10 02:30:00"):
+            self.cron.method_direct_trigger()
+        self.assertEqual(period.state, "open", "its last day is still going on")
+        self.assertEqual(len(contract.period_ids), 1)
+        # 00:30 on 10 February in Santiago.
+        with freeze_time("2026-02-10 03:30:00"):
+            self.cron.method_direct_trigger()
+        self.assertEqual(period.state, "closed")
+        self.assertEqual(contract.current_period_id.date_start, date(2026, 2, 10))
+
     def test_log_on_confirmed_retainer_starts_it(self):
         contract = self._sell(self.plan_monthly, date="2026-01-10")
         self.assertFalse(contract.period_ids)
