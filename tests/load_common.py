@@ -20,8 +20,8 @@ REFUSALS = ("odoo.exceptions.UserError", "odoo.exceptions.ValidationError")
 
 def create_load_data(name, consultants, bags, bag_hours):
     """Commit a company with ``consultants`` consultants and ``bags`` hour
-    bags of ``bag_hours`` hours, confirmed, of one client (a second server
-    must see them).
+    bags of ``bag_hours`` hours (one number for all, or one per bag),
+    confirmed, of one client (a second server must see them).
 
     :param str name: the company's name (the process id is added)
     :return: a dict: ``db``, ``company``, ``partner``, ``plan``, ``logins``
@@ -37,23 +37,34 @@ def create_load_data(name, consultants, bags, bag_hours):
             {"name": f"{name} {os.getpid()}", "currency_id": clp.id}
         )
         env = env(context=dict(env.context, allowed_company_ids=[company.id]))
-        product = env["product.product"].create(
-            {
-                "name": "Load bag",
-                "type": "service",
-                "list_price": 100000,
-                "company_id": company.id,
-            }
+        sizes = (
+            list(bag_hours)
+            if isinstance(bag_hours, (list, tuple))
+            else [bag_hours] * bags
         )
-        plan = env["support.plan"].create(
-            {
-                "name": "Load bag",
-                "kind": "hour_bag",
-                "product_id": product.id,
-                "hours_included": bag_hours,
-                "company_id": company.id,
-            }
-        )
+        plans = {
+            hours: env["support.plan"].create(
+                {
+                    "name": f"Load bag {hours:g} h",
+                    "kind": "hour_bag",
+                    # A plan sells its own product.
+                    "product_id": env["product.product"]
+                    .create(
+                        {
+                            "name": f"Load bag {hours:g} h",
+                            "type": "service",
+                            "list_price": 100000,
+                            "company_id": company.id,
+                        }
+                    )
+                    .id,
+                    "hours_included": hours,
+                    "company_id": company.id,
+                }
+            )
+            for hours in sorted(set(sizes))
+        }
+        plan = plans[sizes[0]]
         client = env["res.partner"].create(
             {"name": "Load Client SpA", "is_company": True}
         )
@@ -78,13 +89,13 @@ def create_load_data(name, consultants, bags, bag_hours):
             [
                 {
                     "partner_id": client.id,
-                    "plan_id": plan.id,
+                    "plan_id": plans[hours].id,
                     "company_id": company.id,
                     "scope": "Load test scope",
                     "amount_paid": 100000,
                     "state": "confirmed",
                 }
-                for _index in range(bags)
+                for hours in sizes
             ]
         )
         cr.commit()
@@ -95,6 +106,7 @@ def create_load_data(name, consultants, bags, bag_hours):
             "plan": plan.id,
             "logins": logins,
             "bags": contracts.ids,
+            "bag_hours": dict(zip(contracts.ids, sizes, strict=True)),
         }
 
 
