@@ -157,6 +157,27 @@ class TestSupportSecurity(SupportCommon):
                 )
 
     @mute_logger("odoo.models")
+    def test_portal_parent_company_does_not_see_subsidiary(self):
+        """The portal rules name the client company itself: a subsidiary
+        that is a company of its own keeps its contracts to itself."""
+        subsidiary = self.env["res.partner"].create(
+            {"name": "Filial SpA", "is_company": True, "parent_id": self.client_a.id}
+        )
+        self.assertEqual(subsidiary.commercial_partner_id, subsidiary)
+        contract = self.env["support.contract"].create(
+            {
+                "partner_id": subsidiary.id,
+                "plan_id": self.plan_bag.id,
+                "scope": "Scope",
+                "state": "confirmed",
+            }
+        )
+        env = self._env(self.user_portal_a)
+        self.assertNotIn(contract, env["support.contract"].search([]))
+        with self.assertRaises(AccessError):
+            self._read(self.user_portal_a, contract, ["name"])
+
+    @mute_logger("odoo.models")
     def test_portal_cannot_write_or_create(self):
         portal = self.user_portal_a
         with self.assertRaises(AccessError):
