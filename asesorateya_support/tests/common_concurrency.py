@@ -4,6 +4,7 @@
 import threading
 
 import odoo
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.service.model import retrying
 from odoo.tests.common import BaseCase, get_db_name
@@ -25,6 +26,63 @@ class SupportConcurrencyCase(BaseCase):
 
     def _env(self, cr, uid=odoo.SUPERUSER_ID):
         return odoo.api.Environment(cr, uid, {})
+
+    def _create_plan(self, env, name, kind, price, **plan_values):
+        """A plan of ``kind`` in the main company, sold by a service product of
+        ``price`` with its own 19% IVA included (tax group, tax, product).
+
+        :return: the ``support.plan``; :meth:`_plan_data` gives the ids that
+            :meth:`_remove_plan` removes
+        """
+        company = env.ref("base.main_company")
+        tax_group = env["account.tax.group"].create(
+            {"name": name, "company_id": company.id}
+        )
+        tax = env["account.tax"].create(
+            {
+                "name": f"{name} 19% (included)",
+                "amount": 19.0,
+                "price_include": True,
+                "type_tax_use": "sale",
+                "company_id": company.id,
+                "tax_group_id": tax_group.id,
+            }
+        )
+        product = env["product.product"].create(
+            {
+                "name": name,
+                "type": "service",
+                "list_price": price,
+                "taxes_id": [Command.set(tax.ids)],
+                "company_id": company.id,
+            }
+        )
+        return env["support.plan"].create(
+            {
+                "name": name,
+                "kind": kind,
+                "product_id": product.id,
+                "company_id": company.id,
+                **plan_values,
+            }
+        )
+
+    def _plan_data(self, plan):
+        """The ids of ``plan`` and of what :meth:`_create_plan` made for it."""
+        tax = plan.product_id.taxes_id
+        return {
+            "plan": plan.id,
+            "product": plan.product_id.id,
+            "tax": tax.id,
+            "tax_group": tax.tax_group_id.id,
+        }
+
+    def _remove_plan(self, env, data):
+        """Remove what :meth:`_create_plan` made (ids of :meth:`_plan_data`)."""
+        env["support.plan"].browse(data["plan"]).unlink()
+        env["product.product"].browse(data["product"]).product_tmpl_id.unlink()
+        env["account.tax"].browse(data["tax"]).unlink()
+        env["account.tax.group"].browse(data["tax_group"]).unlink()
 
     def _at_once(self, *calls):
         """Run each call in its own thread and transaction at the same moment.

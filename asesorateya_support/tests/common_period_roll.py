@@ -4,7 +4,7 @@
 from collections import Counter
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 
 from ..policy import period_bounds
 from .common_concurrency import SupportConcurrencyCase
@@ -32,37 +32,13 @@ class SupportPeriodRollCase(SupportConcurrencyCase):
         with self.registry.cursor() as cr:
             env = self._env(cr)
             company = env.ref("base.main_company")
-            tax_group = env["account.tax.group"].create(
-                {"name": "Cycle roll", "company_id": company.id}
-            )
-            tax = env["account.tax"].create(
-                {
-                    "name": "Cycle roll 19% (included)",
-                    "amount": 19.0,
-                    "price_include": True,
-                    "type_tax_use": "sale",
-                    "company_id": company.id,
-                    "tax_group_id": tax_group.id,
-                }
-            )
-            product = env["product.product"].create(
-                {
-                    "name": "Cycle roll retainer",
-                    "type": "service",
-                    "list_price": 300.0,
-                    "taxes_id": [Command.set(tax.ids)],
-                    "company_id": company.id,
-                }
-            )
-            plan = env["support.plan"].create(
-                {
-                    "name": "Cycle roll retainer",
-                    "kind": "monthly",
-                    "product_id": product.id,
-                    "hours_included": 8.0,
-                    "meetings_per_month": 2,
-                    "company_id": company.id,
-                }
+            plan = self._create_plan(
+                env,
+                "Cycle roll retainer",
+                "monthly",
+                300.0,
+                hours_included=8.0,
+                meetings_per_month=2,
             )
             partner = env["res.partner"].create(
                 {
@@ -93,10 +69,7 @@ class SupportPeriodRollCase(SupportConcurrencyCase):
             cr.execute("SELECT coalesce(max(id), 0) FROM ir_cron_trigger")
             self.data = {
                 "last_trigger": cr.fetchone()[0],
-                "tax_group": tax_group.id,
-                "tax": tax.id,
-                "product": product.id,
-                "plan": plan.id,
+                **self._plan_data(plan),
                 "partner": partner.id,
                 "contracts": contracts.ids,
             }
@@ -127,10 +100,7 @@ class SupportPeriodRollCase(SupportConcurrencyCase):
                 [data["last_trigger"], env.ref(CRON).id],
             )
             env.invalidate_all()
-            env["support.plan"].browse(data["plan"]).unlink()
-            env["product.product"].browse(data["product"]).product_tmpl_id.unlink()
-            env["account.tax"].browse(data["tax"]).unlink()
-            env["account.tax.group"].browse(data["tax_group"]).unlink()
+            self._remove_plan(env, data)
             env["res.partner"].browse(data["partner"]).unlink()
 
     # ------------------------------------------------------------------

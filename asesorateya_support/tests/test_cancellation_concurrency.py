@@ -32,36 +32,8 @@ class TestSupportCancellationConcurrency(SupportConcurrencyCase):
         with self.registry.cursor() as cr:
             env = self._env(cr)
             company = env.ref("base.main_company")
-            tax_group = env["account.tax.group"].create(
-                {"name": "Cancellation race", "company_id": company.id}
-            )
-            tax = env["account.tax"].create(
-                {
-                    "name": "Cancellation race 19% (included)",
-                    "amount": 19.0,
-                    "price_include": True,
-                    "type_tax_use": "sale",
-                    "company_id": company.id,
-                    "tax_group_id": tax_group.id,
-                }
-            )
-            product = env["product.product"].create(
-                {
-                    "name": "Cancellation race bag",
-                    "type": "service",
-                    "list_price": PAID,
-                    "taxes_id": [Command.set(tax.ids)],
-                    "company_id": company.id,
-                }
-            )
-            plan = env["support.plan"].create(
-                {
-                    "name": "Cancellation race bag",
-                    "kind": "hour_bag",
-                    "product_id": product.id,
-                    "hours_included": 10.0,
-                    "company_id": company.id,
-                }
+            plan = self._create_plan(
+                env, "Cancellation race bag", "hour_bag", PAID, hours_included=10.0
             )
             partner = env["res.partner"].create(
                 {
@@ -109,10 +81,7 @@ class TestSupportCancellationConcurrency(SupportConcurrencyCase):
                 }
             )
             self.data = {
-                "tax_group": tax_group.id,
-                "tax": tax.id,
-                "product": product.id,
-                "plan": plan.id,
+                **self._plan_data(plan),
                 "partner": partner.id,
                 "users": {name: user.id for name, user in users.items()},
                 "contract": contract.id,
@@ -138,10 +107,7 @@ class TestSupportCancellationConcurrency(SupportConcurrencyCase):
                 )
             self._sql_delete(cr, "support.contract", [data["contract"]])
             env.invalidate_all()
-            env["support.plan"].browse(data["plan"]).unlink()
-            env["product.product"].browse(data["product"]).product_tmpl_id.unlink()
-            env["account.tax"].browse(data["tax"]).unlink()
-            env["account.tax.group"].browse(data["tax_group"]).unlink()
+            self._remove_plan(env, data)
             users = env["res.users"].browse(data["users"].values())
             partners = users.partner_id | env["res.partner"].browse(data["partner"])
             users.unlink()
