@@ -4,7 +4,7 @@
     "name": "AsesórateYa Odoo Support Services",
     "summary": "Sell, run and account Odoo support services: diagnosis, "
     "incidents, hour bags and monthly retainers, with session logs",
-    "version": "17.0.1.3.1",
+    "version": "17.0.1.3.3",
     "category": "Services",
     "license": "LGPL-3",
     "author": "AsesórateYa",
@@ -21,7 +21,6 @@
         "data/support_revision_data.xml",
         "data/product_product_data.xml",
         "data/mail_template_data.xml",
-        "data/website_data.xml",
         "wizards/support_contract_hold_views.xml",
         "wizards/support_contract_cancel_views.xml",
         "wizards/support_session_correct_views.xml",
@@ -47,8 +46,8 @@
         "views/asesorateya_support_menus.xml",
     ],
     "demo": [
+        "demo/res_company_lang_demo.xml",
         "demo/res_company_demo.xml",
-        "demo/website_demo.xml",
         "demo/res_users_demo.xml",
         "demo/support_plan_demo.xml",
         "demo/support_contract_demo.xml",

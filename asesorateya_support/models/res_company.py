@@ -3,11 +3,16 @@
 
 from datetime import timedelta
 
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import SUPERUSER_ID, Command, _, api, fields, models
+from odoo.exceptions import UserError
 
 #: The policy shipped with the addon, used when a company names none.
 DEFAULT_POLICY_XMLID = "asesorateya_support.support_policy_support"
 GROUP_MANAGER = "asesorateya_support.asesorateya_support_group_manager"
+#: The demo consultancy (demo/res_company_demo.xml).
+DEMO_COMPANY_XMLID = "asesorateya_support.company_asesorateya"
+#: The day the demo set-up step ran (``_support_setup_demo``), if it ran.
+DEMO_SETUP_PARAM = "asesorateya_support.demo_setup_date"
 
 
 class ResCompany(models.Model):
@@ -112,3 +117,113 @@ class ResCompany(models.Model):
             return bool(record[fname]) and record[fname] < today[company]
 
         return records.filtered(before)
+
+    # ------------------------------------------------------------------
+    # Demo database set-up (scripts/init-demo)
+    # ------------------------------------------------------------------
+    @api.model
+    def _support_demo_load_translations(self):
+        """Load the addon's translations now, for the languages installed.
+
+        Odoo loads a module's translations after its demo data
+        (``odoo/modules/loading.py``); the demo data calls this first, so that
+        the messages and emails its flows write speak the clients' language.
+        Values already read into the cache (a model's name, read while the
+        data loaded) are dropped with it, so they are read translated.
+        """
+        self.env["ir.module.module"]._get("asesorateya_support")._update_translations()
+        self.env.invalidate_all()
+        return True
+
+    @api.model
+    def _support_setup_demo(self):
+        """Make a database installed with the demo data ready to show: the
+        admin works in the demo company, the website sells its services in
+        Spanish with prices IVA included, a test payment provider takes
+        orders offline, and the mail queue runs every minute.
+
+        The demo data itself leaves these records alone (the admin's company,
+        the website, the payment providers): the test suites of other modules
+        installed beside the addon rely on them. ``scripts/init-demo`` (hence
+        ``scripts/run`` and the Docker quick start) calls this once, right
+        after creating the database. Running it again changes nothing more.
+
+        :raise UserError: on a database without the addon's demo data
+        """
+        company = self.env.ref(DEMO_COMPANY_XMLID, raise_if_not_found=False)
+        if not company:
+            raise UserError(
+                _(
+                    "This database has no demo data of the support addon: "
+                    "there is no demo company to set up."
+                )
+            )
+        spanish = self.env["res.lang"]._lang_get("es_CL")  # installed and active
+        admin = self.env.ref("base.user_admin")
+        admin_vals = {
+            "company_ids": [Command.link(company.id)],
+            "company_id": company.id,
+            "tz": "America/Santiago",
+        }
+        if spanish:
+            admin_vals["lang"] = spanish.code
+        admin.write(admin_vals)
+
+        website = self.env.ref("website.default_website")
+        website_vals = {
+            "company_id": company.id,
+            # Policy §8: the price published in the shop includes IVA.
+            "show_line_subtotals_tax_selection": "tax_included",
+        }
+        if spanish:
+            website_vals.update(
+                language_ids=[Command.link(spanish.id)],
+                default_lang_id=spanish.id,
+            )
+        website.write(website_vals)
+        company._support_setup_demo_payment()
+        # The client emails wait in Odoo's mail queue, whose scheduled action
+        # runs hourly: in the demo, every minute, so that a purchase's
+        # confirmation reaches the mail catcher (Mailpit) at once.
+        queue = self.env.ref(
+            "mail.ir_cron_mail_scheduler_action", raise_if_not_found=False
+        )
+        if queue:
+            queue.write({"interval_number": 1, "interval_type": "minutes"})
+        self.env["ir.config_parameter"].sudo().set_param(
+            DEMO_SETUP_PARAM, fields.Date.to_string(fields.Date.today())
+        )
+        return True
+
+    def _support_setup_demo_payment(self):
+        """A payment provider of this company in test mode that works offline:
+        Odoo's *Demo* provider (module ``payment_demo``), when installed. A
+        visitor pays with a fake card, the order is confirmed and the
+        confirmation email leaves, as with a real provider.
+
+        :return: the ``payment.provider``, empty without ``payment_demo``
+        """
+        self.ensure_one()
+        Provider = self.env["payment.provider"]
+        method = self.env.ref(
+            "payment_demo.payment_method_demo", raise_if_not_found=False
+        )
+        template = self.env.ref(
+            "payment.payment_provider_demo", raise_if_not_found=False
+        )
+        if not method or not template or template.module_state != "installed":
+            return Provider
+        provider = Provider.search(
+            [("code", "=", "demo"), ("company_id", "=", self.id)], limit=1
+        )
+        if not provider:
+            provider = template.copy({"company_id": self.id})
+        method.active = True
+        provider.write(
+            {
+                "state": "test",
+                "is_published": True,
+                "payment_method_ids": [Command.set(method.ids)],
+            }
+        )
+        return provider

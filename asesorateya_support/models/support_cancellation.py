@@ -140,6 +140,15 @@ class SupportCancellation(models.Model):
         ),
     ]
 
+    def _creation_message(self):
+        # mail's "<model> created" reads the model's name in the environment's
+        # language but says "created" in the user's when the environment has
+        # none (records made by data files, such as the demo's): one language.
+        lang = self.env.lang or self.env.user.lang
+        return super(
+            SupportCancellation, self.with_context(lang=lang)
+        )._creation_message()
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:

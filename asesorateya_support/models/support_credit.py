@@ -149,6 +149,13 @@ class SupportCredit(models.Model):
             else:
                 credit.date_reminder = False
 
+    def _creation_message(self):
+        # mail's "<model> created" reads the model's name in the environment's
+        # language but says "created" in the user's when the environment has
+        # none (records made by data files, such as the demo's): one language.
+        lang = self.env.lang or self.env.user.lang
+        return super(SupportCredit, self.with_context(lang=lang))._creation_message()
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:

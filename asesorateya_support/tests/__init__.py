@@ -26,6 +26,7 @@ from . import test_cancellation_concurrency
 from . import test_policy_version
 from . import test_project
 from . import test_desk
+from . import test_demo
 from . import test_portal
 from . import test_portal_performance
 from . import test_portal_requests
