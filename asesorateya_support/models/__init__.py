@@ -17,6 +17,7 @@ from . import support_claim
 from . import support_revision
 from . import support_breach
 from . import support_credit_usage
+from . import product_template
 from . import sale_order
 from . import sale_order_line
 from . import account_move

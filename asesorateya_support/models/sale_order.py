@@ -1,6 +1,8 @@
 # Copyright 2026 AsesórateYa
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+from markupsafe import Markup, escape
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
@@ -260,36 +262,53 @@ class SaleOrder(models.Model):
         return lines.filtered(lambda line: line.product_id in plans.product_id)
 
     def _get_support_proposal_only_message(self, product):
-        """Why ``product`` cannot be bought from the shop, and where to start."""
+        """Why ``product`` cannot be bought from the shop, and where to start.
+
+        Plain text (a cart notification shows it as is); the cart page links
+        the diagnosis it names (``_get_shop_warning``).
+        """
         self.ensure_one()
         company = self.company_id or self.env.company
-        diagnosis = (
-            self.env["support.plan"]
-            .sudo()
-            .search(
-                [
-                    ("kind", "=", "diagnosis"),
-                    ("company_id", "=", company.id),
-                    ("product_id.is_published", "=", True),
-                ],
-                limit=1,
-            )
-        )
         message = _(
             "%(product)s is not sold from the shop: an hour bag is bought through "
             "the proposal %(company)s sends you once the scope of the work is "
             "validated, usually after a Support Diagnosis (policy §2).",
-            product=product.display_name,
+            product=_shop_name(product),
             company=company.name,
         )
+        diagnosis = self.env["support.plan"]._get_shop_diagnosis(company)
         if diagnosis:
-            message = _(
-                "%(message)s Start with the diagnosis: %(diagnosis)s (%(url)s).",
-                message=message,
-                diagnosis=diagnosis.product_id.display_name,
-                url=diagnosis.product_id.website_url,
-            )
+            message = f"{message} {self._support_start_with(diagnosis)}"
         return message
+
+    def _support_start_with(self, diagnosis, link=False):
+        """The sentence of a refused hour bag's message that names the
+        diagnosis to start with; with ``link``, as HTML linking its page."""
+        name = _shop_name(diagnosis.product_id)
+        if not link:
+            return _("Start with the diagnosis: %(diagnosis)s.", diagnosis=name)
+        anchor = Markup('<a class="alert-link" href="%s">%s</a>') % (
+            diagnosis.product_id.website_url,
+            name,
+        )
+        return escape(_("Start with the diagnosis: %(diagnosis)s.")) % {
+            "diagnosis": anchor
+        }
+
+    def _get_shop_warning(self, clear=True):
+        # The cart page shows the warning of a refused hour bag with the
+        # diagnosis it names as a link to its page, not as bare text.
+        warning = super()._get_shop_warning(clear=clear)
+        company = self.company_id or self.env.company
+        diagnosis = warning and self.env["support.plan"]._get_shop_diagnosis(company)
+        if not diagnosis:
+            return warning
+        sentence = self._support_start_with(diagnosis)
+        if not warning.endswith(sentence):
+            return warning
+        return escape(warning[: -len(sentence)]) + self._support_start_with(
+            diagnosis, link=True
+        )
 
     def _check_support_shop_lines(self):
         """Refuse to pay or confirm a website cart holding an hour bag.
@@ -616,3 +635,9 @@ def _is_cart_addition(add_qty, set_qty):
     except (TypeError, ValueError):
         return True
     return quantity > 0
+
+
+def _shop_name(product):
+    """A product's name as the shop shows it, without its internal reference
+    (``[SOP-BOLSA10]``)."""
+    return product.with_context(display_default_code=False).display_name

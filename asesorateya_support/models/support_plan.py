@@ -182,6 +182,150 @@ class SupportPlan(models.Model):
         action["context"] = {"default_plan_id": self.id}
         return action
 
+    # ------------------------------------------------------------------
+    # Web shop (policy §1, §2, §4, §10)
+    # ------------------------------------------------------------------
+    def _get_policy(self):
+        """The cancellation policy that governs this plan's sales: its own,
+        else its company's default.
+
+        :return: a ``support.policy``, possibly empty
+        """
+        self.ensure_one()
+        return self.policy_id or self.company_id._get_support_policy()
+
+    @api.model
+    def _get_shop_diagnosis(self, company):
+        """The diagnosis ``company`` sells in the shop: where a client starts
+        before an hour bag (policy §1, §2).
+
+        :return: a ``support.plan`` (sudo), empty when none is published
+        """
+        return self.sudo().search(
+            [
+                ("kind", "=", "diagnosis"),
+                ("company_id", "=", company.id),
+                ("product_id.is_published", "=", True),
+            ],
+            limit=1,
+        )
+
+    def _get_shop_terms(self):
+        """What the plan's shop page tells a buyer in place of a store's
+        generic terms: what the service includes and what cancelling gives
+        back, from the policy version in force today.
+
+        :return: dict with ``included`` and ``conditions`` (lists of
+            sentences, in the context's language) and ``policy`` (the
+            ``support.policy``, possibly empty)
+        """
+        self.ensure_one()
+        hours = _format_plan_hours(self.hours_included)
+        included = []
+        if self.kind in SINGLE_SESSION_KINDS:
+            included += [
+                _(
+                    "One working session of %(hours)s by videoconference (policy §4).",
+                    hours=hours,
+                ),
+                _(
+                    "Right after the purchase, an email brings the link to book "
+                    "your session; send us the description of the case and any "
+                    "useful background before it (policy §2, §9)."
+                ),
+            ]
+        elif self.kind == "monthly":
+            included.append(
+                _(
+                    "%(hours)s of work each monthly cycle, with priorities "
+                    "agreed at its start (policy §1, §9).",
+                    hours=hours,
+                )
+            )
+            if self.meetings_per_month:
+                included.append(
+                    _(
+                        "%(count)s meetings included each cycle.",
+                        count=self.meetings_per_month,
+                    )
+                )
+            included += [
+                _("Hours not used in a month do not roll over (policy §7).")
+                if not self.rollover_periods
+                else _(
+                    "Hours not used in a month stay available for the next "
+                    "%(count)s cycles.",
+                    count=self.rollover_periods,
+                ),
+                _(
+                    "Paid monthly in advance, at the start of each cycle; you "
+                    "may discontinue it with notice (policy §7, §8)."
+                ),
+            ]
+        elif self.kind == "hour_bag":
+            included.append(
+                _(
+                    "%(hours)s of technical work on a scope validated beforehand "
+                    "(policy §2).",
+                    hours=hours,
+                )
+            )
+        if self.kind in ("hour_bag", "monthly"):
+            included.append(
+                _(
+                    "After each session, a summary of the hours used and left; "
+                    "a warning before they run out (policy §4, §6)."
+                )
+            )
+        policy = self._get_policy()
+        version = (
+            policy._version_at(fields.Date.context_today(self))
+            if policy
+            else self.env["support.policy.version"]
+        )
+        conditions = []
+        if version.withdrawal_days:
+            conditions.append(
+                _(
+                    "Withdrawal: within %(days)s days of the purchase and before "
+                    "the service starts, you may cancel and get back everything "
+                    "you paid (policy §10).",
+                    days=version.withdrawal_days,
+                )
+            )
+        if version and version.started_outcome == "credit":
+            conditions.append(
+                _(
+                    "Once the service has started, the work done is charged and "
+                    "the unused balance becomes a credit in your favour, valid "
+                    "%(months)s months, or is refunded on request (policy §10).",
+                    months=version.credit_validity_months,
+                )
+            )
+        elif version and version.started_outcome == "refund":
+            conditions.append(
+                _(
+                    "Once the service has started, the work done is charged and "
+                    "the unused balance is refunded (policy §10)."
+                )
+            )
+        elif version:
+            conditions.append(
+                _(
+                    "Once the service has started, the work done is charged and "
+                    "a manager decides between a refund and a credit for the "
+                    "unused balance (policy §10)."
+                )
+            )
+        if version and self.kind == "monthly":
+            conditions.append(
+                _(
+                    "A monthly plan counts only the unused hours of the current "
+                    "cycle; earlier cycles are not refundable (policy §10)."
+                )
+            )
+        return {"included": included, "conditions": conditions, "policy": policy}
+
     @api.model
     def _check_number_values(self, vals):
         """Refuse hours and counts that are no number, NaN, or beyond what the
@@ -199,3 +343,10 @@ class SupportPlan(models.Model):
                 "sequence",
             ),
         )
+
+
+def _format_plan_hours(hours):
+    """Hours of a plan as a shop page says them: "1 h", "8 h", "1 h 30 min"."""
+    minutes = round(hours * 60)
+    whole, rest = divmod(minutes, 60)
+    return f"{whole} h {rest:02d} min" if rest else f"{whole} h"

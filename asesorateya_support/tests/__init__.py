@@ -21,12 +21,13 @@ from . import test_sale
 from . import test_security
 from . import test_session
 from . import test_shop
+from . import test_shop_pages
 from . import test_cancellation
 from . import test_cancellation_concurrency
 from . import test_policy_version
 from . import test_project
-from . import test_desk
 from . import test_demo
+from . import test_desk
 from . import test_portal
 from . import test_portal_performance
 from . import test_portal_requests

@@ -3,6 +3,7 @@
 
 from psycopg2 import IntegrityError
 
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -132,19 +133,22 @@ class TestSupportPlan(SupportCommon):
         )
 
     def test_shipped_plans(self):
-        """The plans of the policy, as installed: prices IVA included, no roll-over."""
+        """The plans of the policy, as installed: no roll-over, and neither a
+        price nor a place in the shop until the admin prices them in the
+        company's currency (a "60,000" would mean dollars in a USD company)."""
         expected = {
-            "support_plan_diagnosis": ("diagnosis", 1.0, 60000.0, 0),
-            "support_plan_incident": ("incident", 1.0, 60000.0, 0),
-            "support_plan_hour_bag_10": ("hour_bag", 10.0, 400000.0, 0),
-            "support_plan_monthly_8": ("monthly", 8.0, 300000.0, 2),
+            "support_plan_diagnosis": ("diagnosis", 1.0, 0),
+            "support_plan_incident": ("incident", 1.0, 0),
+            "support_plan_hour_bag_10": ("hour_bag", 10.0, 0),
+            "support_plan_monthly_8": ("monthly", 8.0, 2),
         }
-        for xmlid, (kind, hours, price, meetings) in expected.items():
+        for xmlid, (kind, hours, meetings) in expected.items():
             with self.subTest(plan=xmlid):
                 plan = self.env.ref(f"asesorateya_support.{xmlid}")
                 self.assertEqual(plan.kind, kind)
                 self.assertEqual(plan.hours_included, hours)
-                self.assertEqual(plan.product_id.lst_price, price)
+                self.assertEqual(plan.product_id.lst_price, 0.0)
+                self.assertFalse(plan.product_id.is_published)
                 self.assertEqual(plan.product_id.type, "service")
                 self.assertEqual(plan.meetings_per_month, meetings)
                 self.assertEqual(
@@ -170,3 +174,59 @@ class TestSupportPlan(SupportCommon):
             dict(self._plan_vals("hour_bag"), product_id=shared.id)
         )
         self.assertEqual(plan.product_id, shared)
+
+    def test_shop_terms(self):
+        """A plan's page states what the plan includes and what cancelling
+        gives back under the version in force (policy §1, §4, §7, §10)."""
+        terms = self.plan_monthly._get_shop_terms()
+        self.assertEqual(terms["policy"], self.plan_monthly._get_policy())
+        self.assertEqual(
+            terms["included"],
+            [
+                "8 h of work each monthly cycle, with priorities agreed at its "
+                "start (policy §1, §9).",
+                "2 meetings included each cycle.",
+                "Hours not used in a month do not roll over (policy §7).",
+                "Paid monthly in advance, at the start of each cycle; you may "
+                "discontinue it with notice (policy §7, §8).",
+                "After each session, a summary of the hours used and left; a "
+                "warning before they run out (policy §4, §6).",
+            ],
+        )
+        self.assertEqual(len(terms["conditions"]), 3)
+        self.assertIn("within 10 days of the purchase", terms["conditions"][0])
+        self.assertIn("valid 6 months", terms["conditions"][1])
+        self.assertIn("current cycle", terms["conditions"][2])
+        diagnosis = self.plan_diagnosis._get_shop_terms()
+        self.assertIn("One working session of 1 h", diagnosis["included"][0])
+        self.assertEqual(len(diagnosis["conditions"]), 2)
+        bag = self.plan_bag._get_shop_terms()
+        self.assertIn("10 h of technical work", bag["included"][0])
+
+        # The terms follow the policy the plan names: no withdrawal window,
+        # a refund once started; and half hours are said as such.
+        policy = self.env["support.policy"].create(
+            {
+                "name": "Refund policy",
+                "company_id": self.company.id,
+                "version_ids": [
+                    Command.create(
+                        {
+                            "date_from": "2026-01-01",
+                            "withdrawal_days": 0,
+                            "started_outcome": "refund",
+                        }
+                    )
+                ],
+            }
+        )
+        self.plan_bag.write({"policy_id": policy.id, "hours_included": 7.5})
+        bag = self.plan_bag._get_shop_terms()
+        self.assertIn("7 h 30 min of technical work", bag["included"][0])
+        self.assertEqual(
+            bag["conditions"],
+            [
+                "Once the service has started, the work done is charged and the "
+                "unused balance is refunded (policy §10)."
+            ],
+        )
