@@ -57,6 +57,7 @@ class SupportContract(models.Model):
     _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_purchase desc, id desc"
     _check_company_auto = True
+    _rec_names_search = ["name", "partner_id"]
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default="/"
@@ -409,6 +410,18 @@ class SupportContract(models.Model):
                 )
             else:
                 contract.amount_deposit = 0.0
+
+    @api.depends("name", "partner_id")
+    @api.depends_context("support_contract_show_partner")
+    def _compute_display_name(self):
+        # Where a consultant picks or reads contracts of many clients (the
+        # quick log), a contract names its client first: a narrow column
+        # still shows who it is for.
+        result = super()._compute_display_name()
+        if self.env.context.get("support_contract_show_partner"):
+            for contract in self.filtered("partner_id"):
+                contract.display_name = f"{contract.partner_id.name} · {contract.name}"
+        return result
 
     @api.depends("project_item_ids.weight", "project_item_ids.progress")
     def _compute_project_progress(self):

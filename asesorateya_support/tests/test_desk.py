@@ -131,3 +131,26 @@ class TestSupportDesk(SupportCommon):
         for xmlid in ("support_plan_action", "support_policy_action"):
             action = self.env.ref(f"asesorateya_support.{xmlid}")
             self.assertIn(f'name="{action.id}"', arch)
+
+    def test_quick_log_names_the_client(self):
+        """In the quick log, one line per log and the client beside each
+        contract (searchable by it too)."""
+        Contract = self.env["support.contract"].with_user(self.user_consultant)
+        self.assertEqual(Contract.browse(self.bag.id).display_name, self.bag.name)
+        shown = Contract.with_context(support_contract_show_partner=True).browse(
+            self.bag.id
+        )
+        self.assertEqual(shown.display_name, f"Cliente A SpA · {self.bag.name}")
+        found = Contract.name_search("Cliente B")
+        self.assertEqual(
+            [contract_id for contract_id, _name in found], self.other_bag.ids
+        )
+        view = self.env.ref("asesorateya_support.support_session_view_tree_quick")
+        arch = (
+            self.env["support.session"]
+            .with_user(self.user_consultant)
+            .get_views([(view.id, "list")])["views"]["list"]["arch"]
+        )
+        self.assertIn("support_contract_show_partner", arch)
+        for fname in ("objective", "activity", "next_steps"):
+            self.assertRegex(arch, rf'name="{fname}"[^>]*class="text-nowrap"')

@@ -3,10 +3,17 @@
 """Browser tours in headless Chromium: the client in the portal, the
 consultant in the backend."""
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from .common_portal import SupportPortalCommon
+
+#: The action each backend tour of the desk starts on.
+ACTIONS = {
+    "desk_kanban": "support_contract_action",
+    "desk_list": "support_contract_action&view_type=list",
+    "quick_log": "support_session_action_quick",
+}
 
 
 @tagged("post_install", "-at_install")
@@ -50,3 +57,52 @@ class TestSupportTours(SupportPortalCommon):
         self.assertEqual(session.objective, "Revisar la conciliación bancaria")
         self.assertEqual(session.next_steps, "Probar con el extracto del mes")
         self.assertEqual(contract.state, "active")
+
+    def test_backend_tour_desk(self):
+        """A project shows its progress on the kanban and the list; the quick
+        log shows one line per log and the client of each contract."""
+        client = self.env["res.partner"].create(
+            {"name": "Tour Client SpA", "is_company": True}
+        )
+        bag = self._sell(self.plan_bag, client)
+        bag.user_id = self.user_consultant
+        self._log(
+            bag,
+            1.0,
+            objective="Revisar la conciliación bancaria\ncon el extracto\ndel mes\n"
+            "y los pagos pendientes",
+            activity="Se configuraron dos modelos\nde conciliación\ny una regla",
+            next_steps="Probar\ncon\nel extracto",
+        )
+        plan = self._create_plan(
+            "Tour project",
+            "project",
+            1000000,
+            policy_id=self.env.ref("asesorateya_support.support_policy_agency").id,
+        )
+        project = self.env["support.contract"].create(
+            {
+                "partner_id": self.env["res.partner"]
+                .create({"name": "Tour Project SpA", "is_company": True})
+                .id,
+                "plan_id": plan.id,
+                "hours_included": 80.0,
+                "amount_total": 1000000,
+                "amount_paid": 500000,
+                "state": "confirmed",
+                "user_id": self.user_consultant.id,
+                "project_item_ids": [
+                    Command.create({"name": "Design", "weight": 50, "progress": 100}),
+                    Command.create({"name": "Build", "weight": 50}),
+                ],
+            }
+        )
+        project.action_start()
+        self.assertEqual(project.project_progress, 50.0)
+        for tour in ("desk_kanban", "desk_list", "quick_log"):
+            with self.subTest(tour=tour):
+                self.start_tour(
+                    f"/web#action=asesorateya_support.{ACTIONS[tour]}",
+                    f"asesorateya_support_{tour}_tour",
+                    login="sup_consultant",
+                )
