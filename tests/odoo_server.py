@@ -9,6 +9,7 @@ settings) serving the same database on loopback.
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -28,10 +29,17 @@ def free_port():
 
 
 def odoo_bin():
-    """The odoo-bin this run uses (as scripts/lib.sh finds it)."""
+    """The path of the odoo-bin this run uses, found as scripts/lib.sh finds
+    it: ``ODOO_BIN``, a file or a command name on the PATH (the Docker image's
+    ``odoo``), else ``$ODOO_HOME/odoo-bin``. It is run with this Python, so a
+    bare command name would not do: Python would look for it in the current
+    folder."""
     home = os.environ.get("ODOO_HOME", "/opt/odoo17")
-    path = os.environ.get("ODOO_BIN", os.path.join(home, "odoo-bin"))
-    return path if os.path.isfile(path) else "odoo"
+    name = os.environ.get("ODOO_BIN", os.path.join(home, "odoo-bin"))
+    path = name if os.path.isfile(name) else shutil.which(name)
+    if not path:
+        pytest.fail(f"odoo-bin not found: ODOO_BIN={name!r} is no file nor command")
+    return path
 
 
 def odoo_command(db, *options, command=None):

@@ -10,7 +10,8 @@ mail queue runs and the sink receives the confirmation with the booking link.
 Then the sink stops, the demo consultant logs a session through JSON-RPC, the
 queue runs and the summary waits in it; the sink starts again, the queue runs
 and the summary is delivered. The data is committed (a real server must see
-it) in the demo company.
+it) in the demo company, as the demo's set-up step left it: its website and
+its Demo payment provider.
 """
 # pylint: disable=invalid-commit,print-used
 # (a second server must see the data: it is committed, and the report printed)
@@ -25,7 +26,6 @@ import pytest
 from odoo_server import free_port, odoo_server  # tests/odoo_server.py
 
 import odoo
-from odoo import Command
 
 
 class Sink:
@@ -97,18 +97,16 @@ def shop(env_factory, sink, tmp_path_factory):
                 "sequence": 1,
             }
         )
-        provider = env.ref("payment.payment_provider_demo")
-        method = env.ref("payment_demo.payment_method_demo")
-        provider.write(
-            {
-                "state": "test",
-                "is_published": True,
-                "company_id": company.id,
-                "payment_method_ids": [Command.set(method.ids)],
-            }
+        # The demo's set-up step (scripts/init-demo, run by scripts/test too)
+        # gave the demo company its website and a Demo provider in test mode.
+        provider = env["payment.provider"].search(
+            [("code", "=", "demo"), ("company_id", "=", company.id)]
         )
-        method.active = True
-        website = env["website"].search([("company_id", "=", company.id)], limit=1)
+        assert provider.state == "test" and provider.is_published, provider
+        method = env.ref("payment_demo.payment_method_demo")
+        assert method in provider.payment_method_ids
+        website = env.ref("website.default_website")
+        assert website.company_id == company
         diagnosis = env.ref("asesorateya_support.support_plan_demo_diagnosis")
         client = env.ref("asesorateya_support.partner_ferreteria_los_andes")
         data = {
