@@ -5,9 +5,7 @@ from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields, models
 
-#: The policy shipped with the addon, used when a company names none.
-DEFAULT_POLICY_XMLID = "asesorateya_support.support_policy_support"
-GROUP_MANAGER = "asesorateya_support.asesorateya_support_group_manager"
+from ..const import DEFAULT_POLICY_XMLID, GROUP_MANAGER
 
 
 class ResCompany(models.Model):

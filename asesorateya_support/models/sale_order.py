@@ -5,10 +5,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
 
-from .support_plan import PROPOSAL_ONLY_KINDS
-
-#: The service product of the lines that spend a client credit.
-CREDIT_PRODUCT_XMLID = "asesorateya_support.product_product_client_credit"
+from ..const import CREDIT_PRODUCT_XMLID, PROPOSAL_ONLY_KINDS
 
 
 class SaleOrder(models.Model):

@@ -7,7 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
 
-GROUP_MANAGER = "asesorateya_support.asesorateya_support_group_manager"
+from ..const import GROUP_MANAGER
 
 #: What may be recorded as the compensation of an unremedied breach.
 COMPENSATION_FIELDS = {"compensation_type", "compensation_note", "exception_text"}

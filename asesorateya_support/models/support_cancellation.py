@@ -5,9 +5,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount
 
-from .support_contract import CANCELLATION_SETTLED_MAIL_TEMPLATE
-
-GROUP_MANAGER = "asesorateya_support.asesorateya_support_group_manager"
+from ..const import CANCELLATION_SETTLED_MAIL_TEMPLATE, GROUP_MANAGER
 
 
 class SupportCancellation(models.Model):

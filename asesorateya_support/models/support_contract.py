@@ -9,44 +9,23 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import float_compare, float_is_zero, format_amount, format_date
 
+from ..const import (
+    BALANCE_ALERT_LEVELS,
+    BALANCE_MAIL_TEMPLATES,
+    CANCELLABLE_STATES,
+    CANCELLATION_REQUEST_MAIL_TEMPLATE,
+    CLOSED_STATES,
+    EXTRA_ROUND_PRODUCT_XMLID,
+    GROUP_MANAGER,
+    HOLD_MAIL_TEMPLATE,
+    LOGGABLE_STATES,
+    PURCHASE_MAIL_TEMPLATES,
+    RESUME_MAIL_TEMPLATE,
+    REVISION_STATES,
+    SINGLE_SESSION_KINDS,
+)
 from ..policy import QUOTE_KEYS, compute_quote, weighted_progress
 from ..utils import check_number_values, check_text, check_text_values, to_date
-from .support_plan import SINGLE_SESSION_KINDS
-
-#: States in which a contract can take session logs.
-LOGGABLE_STATES = ("confirmed", "active")
-#: States from which a contract can be cancelled.
-CANCELLABLE_STATES = ("draft", "confirmed", "waiting", "active", "paused", "exhausted")
-#: States in which a contract is over.
-CLOSED_STATES = ("exhausted", "done", "cancelled")
-#: States of a project that takes revision rounds (agency policy §5.3).
-REVISION_STATES = ("confirmed", "waiting", "active", "paused")
-#: The service product extra revision rounds are billed with.
-EXTRA_ROUND_PRODUCT_XMLID = "asesorateya_support.product_extra_revision_round"
-#: The email a client gets once a service is bought, by kind of plan (policy §2).
-PURCHASE_MAIL_TEMPLATES = {
-    "diagnosis": "asesorateya_support.mail_template_contract_confirmation",
-    "incident": "asesorateya_support.mail_template_contract_confirmation",
-    "hour_bag": "asesorateya_support.mail_template_hour_bag_confirmation",
-    "monthly": "asesorateya_support.mail_template_monthly_welcome",
-}
-#: The emails of a service held and resumed (policy §9).
-HOLD_MAIL_TEMPLATE = "asesorateya_support.mail_template_contract_hold"
-RESUME_MAIL_TEMPLATE = "asesorateya_support.mail_template_contract_resume"
-#: The warnings of hours about to run out, and run out (policy §4, §6).
-BALANCE_MAIL_TEMPLATES = {
-    "low": "asesorateya_support.mail_template_low_balance",
-    "exhausted": "asesorateya_support.mail_template_hours_exhausted",
-}
-#: Balance warnings from the mildest; a warning is sent when the level rises.
-BALANCE_ALERT_LEVELS = ("none", "low", "exhausted")
-#: The emails of a cancellation: waiting for a manager, then settled.
-CANCELLATION_REQUEST_MAIL_TEMPLATE = (
-    "asesorateya_support.mail_template_cancellation_request"
-)
-CANCELLATION_SETTLED_MAIL_TEMPLATE = (
-    "asesorateya_support.mail_template_cancellation_settled"
-)
 
 
 class SupportContract(models.Model):
@@ -1748,9 +1727,7 @@ class SupportContract(models.Model):
         else:
             # A refund instead of the credit, or a policy that asks for review.
             decision = "refund" if preference == "refund" else False
-            is_manager = self.env.user.has_group(
-                "asesorateya_support.asesorateya_support_group_manager"
-            )
+            is_manager = self.env.user.has_group(GROUP_MANAGER)
             needs_manager = not quote["credit_amount"] or version.refund_needs_approval
             pending = needs_manager and not (is_manager and decision)
         cancellation = (

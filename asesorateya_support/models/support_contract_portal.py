@@ -7,11 +7,9 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date, plaintext2html
 
+from ..const import CANCELLABLE_STATES, PORTAL_REQUEST_STATES
 from ..utils import check_text
-from .support_contract import CANCELLABLE_STATES
 
-#: States in which a client may send requests from the portal.
-PORTAL_REQUEST_STATES = ("confirmed", "waiting", "active", "paused")
 #: Most files and bytes a client may attach to one message from the portal.
 PORTAL_MAX_ATTACHMENTS = 10
 PORTAL_MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024

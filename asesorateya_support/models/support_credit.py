@@ -7,10 +7,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date
 
+from ..const import REMINDER_TEMPLATE_XMLID
 from ..policy import credit_expiry
-
-#: The template of the reminder sent before a credit expires.
-REMINDER_TEMPLATE_XMLID = "asesorateya_support.mail_template_credit_reminder"
 
 
 class SupportCredit(models.Model):

@@ -10,6 +10,12 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
+from ..const import (
+    LOGGABLE_STATES,
+    SINGLE_SESSION_KINDS,
+    SUMMARY_CRON,
+    SUMMARY_MAIL_TEMPLATE,
+)
 from ..utils import (
     check_date_values,
     check_id_values,
@@ -18,15 +24,8 @@ from ..utils import (
     to_number,
 )
 from .batch import claim_queued, commit_batch
-from .support_contract import LOGGABLE_STATES
-from .support_plan import SINGLE_SESSION_KINDS
 
 _logger = logging.getLogger(__name__)
-
-#: The summary a client gets after each log (policy §4, §11).
-SUMMARY_MAIL_TEMPLATE = "asesorateya_support.mail_template_session_summary"
-#: The scheduled action that sends the queued summaries.
-SUMMARY_CRON = "asesorateya_support.ir_cron_send_session_summaries"
 
 #: Fields that decide how many hours a log consumed: never edited afterwards.
 CONSUMPTION_FIELDS = frozenset(
