@@ -3,9 +3,9 @@
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_date
 
 from ..const import CREDIT_PRODUCT_XMLID, PROPOSAL_ONLY_KINDS
+from ..formatting import format_day, format_money
 
 
 class SaleOrder(models.Model):
@@ -155,7 +155,8 @@ class SaleOrder(models.Model):
         usages = self._apply_support_credits()
         # Built apart: Odoo's term extractor cannot read f-strings in _() calls.
         credits = ", ".join(
-            f"{usage.credit_id.name} ({usage.credit_id._money(usage.amount)})"
+            f"{usage.credit_id.name} "
+            f"({format_money(self.env, usage.amount, usage.currency_id)})"
             for usage in usages
         )
         self.message_post(
@@ -474,7 +475,7 @@ class SaleOrder(models.Model):
                     "already applied to it.",
                     client=self.partner_id.commercial_partner_id.display_name,
                     order=self.name,
-                    date=format_date(self.env, date),
+                    date=format_day(self.env, date),
                 )
             )
         left = self.amount_total
@@ -515,8 +516,8 @@ class SaleOrder(models.Model):
                         "The credit line of %(credit)s totals %(total)s instead "
                         "of %(amount)s: check the taxes of %(order)s.",
                         credit=credit.name,
-                        total=credit._money(line.price_total),
-                        amount=credit._money(-amount),
+                        total=format_money(self.env, line.price_total, currency),
+                        amount=format_money(self.env, -amount, currency),
                         order=self.name,
                     )
                 )
@@ -533,7 +534,7 @@ class SaleOrder(models.Model):
             credit.sudo().message_post(
                 body=_(
                     "%(amount)s used on %(order)s.",
-                    amount=credit._money(amount),
+                    amount=format_money(self.env, amount, currency),
                     order=self.name,
                 )
             )
@@ -565,7 +566,7 @@ class SaleOrder(models.Model):
             "name": _(
                 "Client credit %(credit)s (valid until %(date)s)",
                 credit=credit.name,
-                date=format_date(self.env, credit.date_expiry),
+                date=format_day(self.env, credit.date_expiry),
             ),
             "product_uom_qty": 1.0,
             "product_uom": product.uom_id.id,

@@ -3,9 +3,9 @@
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_amount
 
 from ..const import CANCELLATION_SETTLED_MAIL_TEMPLATE, GROUP_MANAGER
+from ..formatting import format_money
 
 
 class SupportCancellation(models.Model):
@@ -273,12 +273,9 @@ class SupportCancellation(models.Model):
                 preference=dict(
                     self._fields["client_preference"]._description_selection(self.env)
                 )[self.client_preference],
-                amount=self._money(self.refundable_amount),
+                amount=format_money(self.env, self.refundable_amount, self.currency_id),
             ),
         )
-
-    def _money(self, amount):
-        return format_amount(self.env, amount, self.currency_id)
 
     def _get_move_taxes(self):
         """The taxes of the service sold, so the document mirrors the sale."""

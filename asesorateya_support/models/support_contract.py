@@ -7,7 +7,7 @@ from markupsafe import Markup
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import float_compare, float_is_zero, format_amount, format_date
+from odoo.tools import float_compare, float_is_zero
 
 from ..const import (
     BALANCE_ALERT_LEVELS,
@@ -24,6 +24,7 @@ from ..const import (
     REVISION_STATES,
     SINGLE_SESSION_KINDS,
 )
+from ..formatting import format_day, format_hours, format_money, format_percent
 from ..policy import QUOTE_KEYS, compute_quote, weighted_progress
 from ..utils import check_number_values, check_text, check_text_values, to_date
 
@@ -908,9 +909,9 @@ class SupportContract(models.Model):
                 "%(date)s.",
                 contract=self.name,
                 reason=reason.strip().rstrip("."),
-                amount=format_amount(self.env, credit.amount, self.currency_id),
+                amount=format_money(self.env, credit.amount, self.currency_id),
                 credit=credit.name,
-                date=format_date(self.env, credit.date_expiry),
+                date=format_day(self.env, credit.date_expiry),
             ),
             partner_ids=self.partner_id.ids,
             subtype_xmlid="mail.mt_comment",
@@ -1062,7 +1063,7 @@ class SupportContract(models.Model):
                 "Invoice %(invoice)s of %(amount)s issued for the new cycle, "
                 "payable in advance (policy §8).",
                 invoice=invoice.name,
-                amount=format_amount(
+                amount=format_money(
                     self.env, invoice.amount_total, invoice.currency_id
                 ),
             ),
@@ -1118,7 +1119,7 @@ class SupportContract(models.Model):
                 body=_(
                     "The bag's validity ended on %(date)s; %(hours)s unused "
                     "hours expired.",
-                    date=bag.date_expiry,
+                    date=format_day(self.env, bag.date_expiry),
                     hours=bag.hours_remaining,
                 )
             )
@@ -1196,7 +1197,7 @@ class SupportContract(models.Model):
         consultant to propose an additional bag or the alternative."""
         self.ensure_one()
         self._send_client_mail(BALANCE_MAIL_TEMPLATES[level])
-        hours = _format_hours(self.hours_remaining)
+        hours = format_hours(self.hours_remaining)
         if level == "low":
             summary = _(
                 "Low balance on %(contract)s: %(hours)s h left",
@@ -1624,9 +1625,9 @@ class SupportContract(models.Model):
                 _(
                     "The request (%(date)s) cannot precede the purchase of "
                     "%(contract)s (%(purchase)s).",
-                    date=format_date(self.env, request_date),
+                    date=format_day(self.env, request_date),
                     contract=self.name,
-                    purchase=format_date(self.env, self.date_purchase),
+                    purchase=format_day(self.env, self.date_purchase),
                 )
             )
         version = self._get_policy_version()
@@ -1712,7 +1713,7 @@ class SupportContract(models.Model):
                 _(
                     "A session was logged on %(date)s, after the request date: "
                     "date the request on or after the last session.",
-                    date=format_date(self.env, last_log),
+                    date=format_day(self.env, last_log),
                 )
             )
         version = self.policy_version_id
@@ -1762,7 +1763,7 @@ class SupportContract(models.Model):
         self.message_post(
             body=_(
                 "Cancellation requested on %(date)s (%(name)s).\n%(explanation)s",
-                date=format_date(self.env, request_date),
+                date=format_day(self.env, request_date),
                 name=cancellation.name,
                 explanation=quote["explanation"],
             ),
@@ -1805,12 +1806,6 @@ class SupportContract(models.Model):
         env = self.env
         currency = self.currency_id
 
-        def money(value):
-            return format_amount(env, float(value), currency)
-
-        def day(value):
-            return format_date(env, value)
-
         is_agency = self.kind == "project"
         lines = [
             _(
@@ -1818,8 +1813,8 @@ class SupportContract(models.Model):
                 "%(date)s), accepted on %(purchase)s.",
                 policy=version.policy_id.name,
                 number=version.number,
-                date=day(version.date_from),
-                purchase=day(self.date_purchase),
+                date=format_day(env, version.date_from),
+                purchase=format_day(env, self.date_purchase),
             )
         ]
         basis = quote["legal_basis"]
@@ -1830,9 +1825,9 @@ class SupportContract(models.Model):
                     "withdrawal period of %(days)s days from the purchase and "
                     "the service has not started (SERNAC; policy §10): the "
                     "whole amount paid, %(amount)s, is refunded.",
-                    date=day(request_date),
+                    date=format_day(env, request_date),
                     days=version.withdrawal_days,
-                    amount=money(quote["amount_paid"]),
+                    amount=format_money(env, quote["amount_paid"], currency),
                 )
             )
         elif basis == "before_start":
@@ -1848,7 +1843,7 @@ class SupportContract(models.Model):
                     _(
                         "The deposit of %(deposit)s is not refundable (agency "
                         "policy §3.3).",
-                        deposit=money(details["deposit"]),
+                        deposit=format_money(env, details["deposit"], currency),
                     )
                 )
         elif self.kind == "hour_bag":
@@ -1857,11 +1852,11 @@ class SupportContract(models.Model):
                     "The service started on %(start)s. The work done is "
                     "charged (policy §10): %(used)s h of %(included)s h at "
                     "%(rate)s per hour, %(work)s.",
-                    start=day(self.date_start),
-                    used=_format_hours(self.hours_used),
-                    included=_format_hours(self.hours_included),
-                    rate=money(float(details["rate"])),
-                    work=money(quote["work_done_amount"]),
+                    start=format_day(env, self.date_start),
+                    used=format_hours(self.hours_used),
+                    included=format_hours(self.hours_included),
+                    rate=format_money(env, details["rate"], currency),
+                    work=format_money(env, quote["work_done_amount"], currency),
                 )
             )
         elif self.kind in SINGLE_SESSION_KINDS:
@@ -1871,8 +1866,8 @@ class SupportContract(models.Model):
                     "the whole service (policy §4), so the amount paid, "
                     "%(work)s, covers work done and nothing is left to give "
                     "back (policy §10).",
-                    start=day(self.date_start),
-                    work=money(quote["work_done_amount"]),
+                    start=format_day(env, self.date_start),
+                    work=format_money(env, quote["work_done_amount"], currency),
                 )
             )
         elif self.kind == "monthly":
@@ -1884,12 +1879,12 @@ class SupportContract(models.Model):
                         "were delivered and are not refundable (policy §10). "
                         "This cycle's fee is %(fee)s for %(hours)s h; "
                         "%(unused)s h are unused, at %(rate)s per hour.",
-                        start=day(period.date_start),
-                        end=day(period.date_end),
-                        fee=money(quote["amount_paid"]),
-                        hours=_format_hours(period.hours_base),
-                        unused=_format_hours(float(details["hours_unused"])),
-                        rate=money(float(details["rate"])),
+                        start=format_day(env, period.date_start),
+                        end=format_day(env, period.date_end),
+                        fee=format_money(env, quote["amount_paid"], currency),
+                        hours=format_hours(period.hours_base),
+                        unused=format_hours(float(details["hours_unused"])),
+                        rate=format_money(env, details["rate"], currency),
                     )
                 )
             else:
@@ -1897,7 +1892,7 @@ class SupportContract(models.Model):
                     _(
                         "Monthly plan: no cycle is running on %(date)s, and "
                         "earlier cycles are not refundable (policy §10).",
-                        date=day(request_date),
+                        date=format_day(env, request_date),
                     )
                 )
         elif is_agency:
@@ -1909,9 +1904,9 @@ class SupportContract(models.Model):
                     "refundable (agency policy §3.3).",
                     progress=format_percent(details["progress"]),
                     step=version.progress_step_percent,
-                    work=money(quote["work_done_amount"]),
-                    total=money(self.amount_total),
-                    deposit=money(details["deposit"]),
+                    work=format_money(env, quote["work_done_amount"], currency),
+                    total=format_money(env, self.amount_total, currency),
+                    deposit=format_money(env, details["deposit"], currency),
                 )
             )
         if quote["extra_invoice_amount"]:
@@ -1919,7 +1914,7 @@ class SupportContract(models.Model):
                 _(
                     "The work done exceeds what was paid: %(amount)s will be "
                     "invoiced (agency policy §4.2).",
-                    amount=money(quote["extra_invoice_amount"]),
+                    amount=format_money(env, quote["extra_invoice_amount"], currency),
                 )
             )
         outcome = details["outcome"]
@@ -1930,7 +1925,7 @@ class SupportContract(models.Model):
             lines.append(
                 _(
                     "%(amount)s will be refunded to you.",
-                    amount=money(quote["refund_amount"]),
+                    amount=format_money(env, quote["refund_amount"], currency),
                 )
             )
         elif outcome == "credit":
@@ -1939,8 +1934,8 @@ class SupportContract(models.Model):
                     "The unused balance, %(amount)s, becomes a credit in your "
                     "favour for another service, valid until %(expiry)s "
                     "(%(months)s months from the request; policy §10).",
-                    amount=money(quote["credit_amount"]),
-                    expiry=day(quote["credit_expiry_date"]),
+                    amount=format_money(env, quote["credit_amount"], currency),
+                    expiry=format_day(env, quote["credit_expiry_date"]),
                     months=version.credit_validity_months,
                 )
             )
@@ -1948,7 +1943,7 @@ class SupportContract(models.Model):
                 _(
                     "You may ask for a refund of %(amount)s instead, the work "
                     "done already deducted; %(approval)s",
-                    amount=money(quote["refundable_amount"]),
+                    amount=format_money(env, quote["refundable_amount"], currency),
                     approval=(
                         _("a manager reviews the request.")
                         if version.refund_needs_approval
@@ -1962,19 +1957,8 @@ class SupportContract(models.Model):
                     "%(amount)s is refundable: a manager decides between a "
                     "refund and a credit in your favour valid until "
                     "%(expiry)s.",
-                    amount=money(quote["refundable_amount"]),
-                    expiry=day(quote["credit_expiry_date"]),
+                    amount=format_money(env, quote["refundable_amount"], currency),
+                    expiry=format_day(env, quote["credit_expiry_date"]),
                 )
             )
         return "\n".join(lines)
-
-
-def _format_hours(hours):
-    """Hours as hh:mm, as the session logs show them (3.5 -> 03:30)."""
-    minutes = round(hours * 60)
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def format_percent(value):
-    """A percentage without useless decimals (40.0 -> "40", 12.5 -> "12.5")."""
-    return f"{float(value):g}"

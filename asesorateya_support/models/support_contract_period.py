@@ -8,9 +8,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_date
 
 from ..const import CLOSE_MAIL_CRON, CLOSE_MAIL_TEMPLATE, ROLL_PERIODS_CRON
+from ..formatting import format_day
 from ..policy import period_bounds, simulate_rollover
 from .batch import claim_queued, commit_batch
 
@@ -583,8 +583,8 @@ class SupportContractPeriod(models.Model):
                         "name": _(
                             "%(plan)s: cycle %(start)s to %(end)s (%(contract)s)",
                             plan=contract.plan_id.name,
-                            start=format_date(self.env, self.date_start),
-                            end=format_date(self.env, self.date_end),
+                            start=format_day(self.env, self.date_start),
+                            end=format_day(self.env, self.date_end),
                             contract=contract.name,
                         ),
                         "quantity": 1.0,

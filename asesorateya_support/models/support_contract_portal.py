@@ -5,9 +5,10 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount, format_date, plaintext2html
+from odoo.tools import plaintext2html
 
 from ..const import CANCELLABLE_STATES, PORTAL_REQUEST_STATES
+from ..formatting import format_day, format_money
 from ..utils import check_text
 
 #: Most files and bytes a client may attach to one message from the portal.
@@ -162,8 +163,8 @@ class SupportContract(models.Model):
             % (
                 _(
                     "Priorities for the cycle %(start)s → %(end)s:",
-                    start=format_date(self.env, period.date_start),
-                    end=format_date(self.env, period.date_end),
+                    start=format_day(self.env, period.date_start),
+                    end=format_day(self.env, period.date_end),
                 ),
                 plaintext2html(text),
             ),
@@ -237,41 +238,29 @@ class SupportContract(models.Model):
             the preferences are those of :meth:`action_cancel_by_policy`
         """
         self.ensure_one()
-
-        def money(amount):
-            return format_amount(self.env, amount, self.currency_id)
-
-        if self.currency_id.is_zero(quote["refundable_amount"]):
+        currency = self.currency_id
+        if currency.is_zero(quote["refundable_amount"]):
             return [("policy", _("Cancel: nothing is refundable"))]
-        if not self.currency_id.is_zero(quote["refund_amount"]):
+        refundable = format_money(self.env, quote["refundable_amount"], currency)
+        if not currency.is_zero(quote["refund_amount"]):
+            refund = format_money(self.env, quote["refund_amount"], currency)
             return [
-                (
-                    "policy",
-                    _("A refund of %(amount)s", amount=money(quote["refund_amount"])),
-                ),
+                ("policy", _("A refund of %(amount)s", amount=refund)),
                 (
                     "credit",
-                    _(
-                        "A credit of %(amount)s in my favour instead",
-                        amount=money(quote["refundable_amount"]),
-                    ),
+                    _("A credit of %(amount)s in my favour instead", amount=refundable),
                 ),
             ]
-        if not self.currency_id.is_zero(quote["credit_amount"]):
+        if not currency.is_zero(quote["credit_amount"]):
+            credit = format_money(self.env, quote["credit_amount"], currency)
             version = self.policy_version_id
             return [
-                (
-                    "policy",
-                    _(
-                        "A credit of %(amount)s in my favour",
-                        amount=money(quote["credit_amount"]),
-                    ),
-                ),
+                ("policy", _("A credit of %(amount)s in my favour", amount=credit)),
                 (
                     "refund",
                     _(
                         "A refund of %(amount)s instead (%(approval)s)",
-                        amount=money(quote["refundable_amount"]),
+                        amount=refundable,
                         approval=_("a manager reviews it")
                         if version.refund_needs_approval
                         else _("granted on request"),
@@ -281,18 +270,9 @@ class SupportContract(models.Model):
         return [
             (
                 "refund",
-                _(
-                    "A refund of %(amount)s (a manager decides)",
-                    amount=money(quote["refundable_amount"]),
-                ),
+                _("A refund of %(amount)s (a manager decides)", amount=refundable),
             ),
-            (
-                "credit",
-                _(
-                    "A credit of %(amount)s in my favour",
-                    amount=money(quote["refundable_amount"]),
-                ),
-            ),
+            ("credit", _("A credit of %(amount)s in my favour", amount=refundable)),
         ]
 
     def action_portal_cancel(self, preference, reason=None):

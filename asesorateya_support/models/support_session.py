@@ -16,6 +16,7 @@ from ..const import (
     SUMMARY_CRON,
     SUMMARY_MAIL_TEMPLATE,
 )
+from ..formatting import format_day
 from ..utils import (
     check_date_values,
     check_id_values,
@@ -573,7 +574,7 @@ class SupportSession(models.Model):
                     _(
                         "On %(date)s, %(duration)s h were logged %(reasons)s, "
                         "as agreed with you beforehand.",
-                        date=session.date,
+                        date=format_day(self.env, session.date),
                         duration=session.duration,
                         reasons=_(" and ").join(reasons),
                     ),
