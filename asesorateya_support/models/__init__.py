@@ -6,6 +6,7 @@ from . import res_company
 from . import res_config_settings
 from . import support_policy
 from . import support_plan
+from . import support_client_mail_mixin
 from . import support_contract
 from . import support_contract_portal
 from . import support_contract_period

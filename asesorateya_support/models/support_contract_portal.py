@@ -323,25 +323,15 @@ class SupportContract(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
-    def _get_portal_request_user(self):
-        """Who follows a client's request up: the contract's consultant,
-        else a support manager of the company (never a portal user).
-
-        :return: a ``res.users``, possibly empty
-        """
-        self.ensure_one()
-        user = self.user_id
-        if user and user.active and not user.share:
-            return user
-        return self.company_id._get_support_manager()
-
     def _schedule_portal_request_activity(self, summary, note):
         """Give the consultant a to-do for a request the client made.
 
         Made as the superuser: the client asks, it does not manage activities.
         """
         self.ensure_one()
-        user = self._get_portal_request_user()
+        # The consultant while their user is active, else a manager: never a
+        # portal user, nor an archived one who would not see the to-do.
+        user = self._get_support_responsible(active_only=True)
         if not user:
             # Nobody to assign: the message on the contract is the notice.
             return self.env["mail.activity"]

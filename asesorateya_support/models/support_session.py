@@ -626,7 +626,7 @@ class SupportSession(models.Model):
                 posting.browse(ids).with_user(user).sudo().message_post_with_source(
                     template, subtype_xmlid="mail.mt_comment"
                 )
-            self.env["support.contract"]._trigger_mail_queue()
+            self.env["support.client.mail.mixin"]._trigger_mail_queue()
         to_mail.summary_state = "sent"
         no_email = self - to_mail
         no_email._schedule_summary_reach_client()
