@@ -9,6 +9,7 @@ from . import support_plan
 from . import support_client_mail_mixin
 from . import support_contract
 from . import support_contract_hours
+from . import support_contract_billing
 from . import support_contract_portal
 from . import support_contract_period
 from . import support_session
