@@ -11,6 +11,7 @@ from . import support_contract
 from . import support_contract_hours
 from . import support_contract_billing
 from . import support_contract_project
+from . import support_contract_cancellation
 from . import support_contract_portal
 from . import support_contract_period
 from . import support_session
