@@ -18,7 +18,25 @@ from ..utils import check_number_values, check_text_values
 
 
 class SupportContract(models.Model):
-    """One purchased support service and the hours it gives the client."""
+    """One purchased support service and the hours it gives the client.
+
+    This file holds what every contract has: the fields shared by all kinds,
+    their checks, create and write, the state machine, the policy version
+    that governs it, and to whom and through which channel the client is
+    written. Each concern has its own file extending this model:
+
+    - ``support_contract_hours.py``: hours used and left, the bag a log
+      draws on, bag validity, balance warnings (support policy §4, §6, §7);
+    - ``support_contract_billing.py``: cycle invoices, pause for non-payment,
+      prices IVA included (support policy §8);
+    - ``support_contract_project.py``: deposit, deliverable items, revision
+      rounds, breaches (agency policy §3, §4.3, §5.3, §6);
+    - ``support_contract_cancellation.py``: the quote, cancelling by policy,
+      converting into a credit (support policy §5, §10; agency §3, §4);
+    - ``support_contract_portal.py``: what the client sees and asks in the
+      portal (support policy §9, §10, §11);
+    - ``support_client_mail_mixin.py``: how an email reaches the client.
+    """
 
     _name = "support.contract"
     _description = "Support Contract"
@@ -191,6 +209,7 @@ class SupportContract(models.Model):
         help="When the client was sent the confirmation or welcome email of "
         "the purchase (policy §2): it is sent once.",
     )
+
     _sql_constraints = [
         (
             "sale_line_unit_uniq",
@@ -601,7 +620,9 @@ class SupportContract(models.Model):
 
         Two logs drawing on one bag at the same time would otherwise both see
         the same balance; with the row lock the second waits, then fails with
-        a serialization error that Odoo retries against the new balance.
+        a serialization error that Odoo retries against the new balance. The
+        cancellation, the conversion into a credit, the revision rounds and
+        the cycle cron take the same lock.
         """
         if self.ids:
             self.env.cr.execute(
@@ -609,14 +630,33 @@ class SupportContract(models.Model):
                 [tuple(self.ids)],
             )
 
+    def _get_policy_version(self):
+        """The policy version that governs this contract: the one in force
+        when the client bought or accepted (agency policy §8.1).
+
+        :raise UserError: when none does (no default policy in Settings)
+        """
+        self.ensure_one()
+        if not self.policy_version_id:
+            raise UserError(
+                _(
+                    "No cancellation policy governs %(contract)s: set a default "
+                    "policy in Settings > Odoo Support.",
+                    contract=self.name,
+                )
+            )
+        return self.policy_version_id
+
     @api.model
     def _get_needs_attention_domain(self):
         """Contracts a consultant should look at today (the desk's filter).
 
-        Low on hours; waiting for the client's information or paused (§9);
+        Low on hours; waiting for the client's information or paused (§9),
+        which includes a retainer paused because a cycle invoice is unpaid
+        after the grace (§8, ``support.contract.period._cron_pause_unpaid``);
         a written claim not answered by its due date (agency policy §7.2).
-        Modules extend the list: e.g. monthly billing adds the cycles whose
-        invoice is unpaid, with ``expression.OR([super()..., [...]])``.
+        Other modules extend the list with ``expression.OR([super()...,
+        [...]])``.
         """
         today = fields.Date.context_today(self)
         # As the superuser: a salesman reads contracts but not claims; only
@@ -637,16 +677,12 @@ class SupportContract(models.Model):
                 [("is_low_balance", "=", True)],
                 [("state", "in", ("waiting", "paused"))],
                 [("id", "in", overdue_claims.contract_id.ids)],
-                # Hook: an unpaid monthly cycle belongs here once cycles are
-                # invoiced; there is no period invoice field yet.
             ]
         )
 
     # ------------------------------------------------------------------
-    # Billing of monthly retainers (policy §8)
-    # ------------------------------------------------------------------
-    # ------------------------------------------------------------------
-    # Client emails (policy §2, §3, §4, §9, §11)
+    # Client emails: to whom and through which channel (policy §2, §3);
+    # the sending is support.client.mail.mixin's
     # ------------------------------------------------------------------
     def _get_client_contact(self):
         """The person the client's emails are addressed to: the contact who
@@ -695,24 +731,3 @@ class SupportContract(models.Model):
                 continue
             contract._send_client_mail(template)
             contract.sudo().date_purchase_mail = fields.Datetime.now()
-
-    # ------------------------------------------------------------------
-    # Projects (agency policy §4.3)
-    # ------------------------------------------------------------------
-    # ------------------------------------------------------------------
-    # Revision rounds (agency policy §5.3)
-    # ------------------------------------------------------------------
-    # ------------------------------------------------------------------
-    # Cancellation policy (support policy §10, agency policy §3, §4)
-    # ------------------------------------------------------------------
-    def _get_policy_version(self):
-        self.ensure_one()
-        if not self.policy_version_id:
-            raise UserError(
-                _(
-                    "No cancellation policy governs %(contract)s: set a default "
-                    "policy in Settings > Odoo Support.",
-                    contract=self.name,
-                )
-            )
-        return self.policy_version_id
