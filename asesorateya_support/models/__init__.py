@@ -16,6 +16,7 @@ from . import support_contract_portal
 from . import support_contract_period
 from . import support_session
 from . import support_project_item
+from . import support_cancellation_quote_mixin
 from . import support_cancellation
 from . import support_credit
 from . import support_claim

@@ -20,7 +20,11 @@ class SupportCancellation(models.Model):
 
     _name = "support.cancellation"
     _description = "Contract Cancellation"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "support.cancellation.quote.mixin",
+    ]
     _order = "request_date desc, id desc"
     _check_company_auto = True
 
@@ -37,7 +41,6 @@ class SupportCancellation(models.Model):
     )
     partner_id = fields.Many2one(related="contract_id.partner_id", store=True)
     company_id = fields.Many2one(related="contract_id.company_id", store=True)
-    currency_id = fields.Many2one(related="contract_id.currency_id")
     policy_version_id = fields.Many2one(
         "support.policy.version", readonly=True, ondelete="restrict"
     )
@@ -63,33 +66,9 @@ class SupportCancellation(models.Model):
         readonly=True,
         default="policy",
     )
-    # The quote, as given on the request date (see cancellation_quote).
-    phase = fields.Selection(
-        [("before_start", "Before the start"), ("started", "Started")],
-        required=True,
-        readonly=True,
-    )
-    legal_basis = fields.Selection(
-        [
-            ("withdrawal", "Statutory withdrawal"),
-            ("before_start", "Before the start"),
-            ("after_start", "After the start"),
-        ],
-        required=True,
-        readonly=True,
-    )
-    amount_paid = fields.Monetary(readonly=True)
-    work_done_amount = fields.Monetary(string="Work done", readonly=True)
-    refundable_amount = fields.Monetary(string="Refundable", readonly=True)
-    quote_refund_amount = fields.Monetary(
-        string="Refund under the policy", readonly=True
-    )
-    quote_credit_amount = fields.Monetary(
-        string="Credit under the policy", readonly=True
-    )
-    extra_invoice_amount = fields.Monetary(string="Extra to invoice", readonly=True)
-    credit_expiry_date = fields.Date(readonly=True)
-    explanation = fields.Text(readonly=True)
+    # The quote, as given on the request date (support.cancellation.quote.mixin).
+    phase = fields.Selection(required=True)
+    legal_basis = fields.Selection(required=True)
     # The decision.
     state = fields.Selection(
         [("to_approve", "Waiting for a manager"), ("done", "Settled")],

@@ -300,31 +300,19 @@ class SupportContract(models.Model):
             is_manager = self.env.user.has_group(GROUP_MANAGER)
             needs_manager = not quote["credit_amount"] or version.refund_needs_approval
             pending = needs_manager and not (is_manager and decision)
-        cancellation = (
-            self.env["support.cancellation"]
-            .sudo()
-            .create(
-                {
-                    "contract_id": self.id,
-                    "policy_version_id": version.id,
-                    "request_date": request_date,
-                    "requested_by_id": self.env.user.id,
-                    "channel": channel,
-                    "reason": reason,
-                    "client_preference": preference,
-                    "phase": quote["phase"],
-                    "legal_basis": quote["legal_basis"],
-                    "amount_paid": quote["amount_paid"],
-                    "work_done_amount": quote["work_done_amount"],
-                    "refundable_amount": quote["refundable_amount"],
-                    "quote_refund_amount": quote["refund_amount"],
-                    "quote_credit_amount": quote["credit_amount"],
-                    "extra_invoice_amount": quote["extra_invoice_amount"],
-                    "credit_expiry_date": quote["credit_expiry_date"],
-                    "explanation": quote["explanation"],
-                    "state": "to_approve" if pending else "done",
-                }
-            )
+        Cancellation = self.env["support.cancellation"].sudo()
+        cancellation = Cancellation.create(
+            {
+                "contract_id": self.id,
+                "policy_version_id": version.id,
+                "request_date": request_date,
+                "requested_by_id": self.env.user.id,
+                "channel": channel,
+                "reason": reason,
+                "client_preference": preference,
+                **Cancellation._prepare_quote_values(quote),
+                "state": "to_approve" if pending else "done",
+            }
         )
         self._set_cancelled(request_date)
         # A note for the team: the client is emailed the request (when it
