@@ -11,7 +11,13 @@ from ..const import (
     SINGLE_SESSION_KINDS,
 )
 from ..formatting import format_day, format_hours, format_money, format_percent
-from ..policy import QUOTE_KEYS, compute_quote, weighted_progress
+from ..policy import (
+    PREFERENCES,
+    QUOTE_KEYS,
+    compute_quote,
+    decide_cancellation,
+    weighted_progress,
+)
 from ..utils import check_text, to_date
 
 
@@ -87,48 +93,7 @@ class SupportContract(models.Model):
         :return: the ``support.credit``
         """
         self.ensure_one()
-        self.check_access_rights("write")
-        self.check_access_rule("write")
-        if not (reason or "").strip():
-            raise UserError(
-                _("Say why the case exceeds the scope: a reason is required.")
-            )
-        if self.kind not in SINGLE_SESSION_KINDS:
-            raise UserError(
-                _(
-                    "Only a diagnosis or an incident is converted into a credit "
-                    "(policy §5); %(contract)s is not one.",
-                    contract=self.name,
-                )
-            )
-        # Serialise two conversions of the same contract: the second waits,
-        # then sees the credit (a unique index guards it too).
-        self._lock_for_consumption()
-        self.invalidate_recordset(["state", "credit_ids"])
-        if self.credit_ids.filtered(lambda credit: credit.origin == "conversion"):
-            raise UserError(
-                _(
-                    "%(contract)s was already converted into a credit.",
-                    contract=self.name,
-                )
-            )
-        self._check_state(("active", "done"), _("Converting into a credit"))
-        if self.state == "active" and not self.session_ids:
-            raise UserError(
-                _(
-                    "The session of %(contract)s has not been held yet: log it "
-                    "before converting the service into a credit.",
-                    contract=self.name,
-                )
-            )
-        if self.currency_id.compare_amounts(self.amount_paid, 0.0) <= 0:
-            raise UserError(
-                _(
-                    "Nothing was paid for %(contract)s: there is nothing to "
-                    "convert into a credit.",
-                    contract=self.name,
-                )
-            )
+        self._check_convertible_to_credit(reason)
         today = fields.Date.context_today(self)
         credit = self.env["support.credit"]._issue(
             self.partner_id,
@@ -160,8 +125,60 @@ class SupportContract(models.Model):
         )
         return credit
 
+    def _check_convertible_to_credit(self, reason):
+        """Refuse a conversion policy §5 does not allow: another kind than a
+        diagnosis or an incident, no reason, a contract converted already,
+        not held yet or not paid.
+
+        The contract's row is locked first: of two conversions of the same
+        contract, the second waits, then sees the credit (a unique index
+        guards it too).
+
+        :raise UserError: naming what is missing
+        """
+        self.check_access_rights("write")
+        self.check_access_rule("write")
+        if not (reason or "").strip():
+            raise UserError(
+                _("Say why the case exceeds the scope: a reason is required.")
+            )
+        if self.kind not in SINGLE_SESSION_KINDS:
+            raise UserError(
+                _(
+                    "Only a diagnosis or an incident is converted into a credit "
+                    "(policy §5); %(contract)s is not one.",
+                    contract=self.name,
+                )
+            )
+        self._lock_for_consumption()
+        self.invalidate_recordset(["state", "credit_ids"])
+        if self.credit_ids.filtered(lambda credit: credit.origin == "conversion"):
+            raise UserError(
+                _(
+                    "%(contract)s was already converted into a credit.",
+                    contract=self.name,
+                )
+            )
+        self._check_state(("active", "done"), _("Converting into a credit"))
+        if self.state == "active" and not self.session_ids:
+            raise UserError(
+                _(
+                    "The session of %(contract)s has not been held yet: log it "
+                    "before converting the service into a credit.",
+                    contract=self.name,
+                )
+            )
+        if self.currency_id.compare_amounts(self.amount_paid, 0.0) <= 0:
+            raise UserError(
+                _(
+                    "Nothing was paid for %(contract)s: there is nothing to "
+                    "convert into a credit.",
+                    contract=self.name,
+                )
+            )
+
     # ------------------------------------------------------------------
-    # Quote and cancellation (support policy §10, agency policy §3, §4)
+    # Quote (support policy §10, agency policy §3, §4)
     # ------------------------------------------------------------------
     def cancellation_quote(self, request_date=None):
         """What cancelling this contract on ``request_date`` gives the client.
@@ -185,6 +202,20 @@ class SupportContract(models.Model):
             future, a project whose items do not weigh 100%, or no policy
         """
         self.ensure_one()
+        return self._get_cancellation_quote(
+            self._get_cancellation_request_date(request_date)
+        )
+
+    def _get_cancellation_request_date(self, request_date):
+        """The day of a cancellation request, read once where it enters
+        (:meth:`cancellation_quote`, :meth:`action_cancel_by_policy`).
+
+        :param request_date: a date, its ``YYYY-MM-DD`` text, or empty for
+            today
+        :return: the ``date``
+        :raise ValidationError: on a value that is no date
+        :raise UserError: on a day in the future or before the purchase
+        """
         today = fields.Date.context_today(self)
         request_date = to_date(request_date, _("The request date")) or today
         if request_date > today:
@@ -199,7 +230,34 @@ class SupportContract(models.Model):
                     purchase=format_day(self.env, self.date_purchase),
                 )
             )
+        return request_date
+
+    def _get_cancellation_quote(self, request_date):
+        """:meth:`cancellation_quote` of a request date already read.
+
+        :param date request_date: from :meth:`_get_cancellation_request_date`
+        """
         version = self._get_policy_version()
+        facts, period = self._get_cancellation_facts(version, request_date)
+        quote, details = compute_quote(**facts)
+        for key in QUOTE_KEYS[2:8]:
+            quote[key] = float(quote[key])
+        quote["explanation"] = self._cancellation_explanation(
+            quote, details, version, request_date, period
+        )
+        return quote
+
+    def _get_cancellation_facts(self, version, request_date):
+        """The facts :func:`~odoo.addons.asesorateya_support.policy.compute_quote`
+        needs for a request on ``request_date``, in a constant number of
+        queries: the version's terms, the purchase and start, what was paid,
+        and by kind the hours used, the cycle covering the day, or the
+        project's weighted progress.
+
+        :return: ``(facts, period)``: the keyword arguments of
+            ``compute_quote``, and the cycle covering the day (empty but for a
+            monthly retainer)
+        """
         facts = dict(
             version._terms_for_quote(),
             kind=self.kind,
@@ -233,34 +291,34 @@ class SupportContract(models.Model):
                     version.progress_step_percent,
                 ),
             )
-        quote, details = compute_quote(**facts)
-        for key in QUOTE_KEYS[2:8]:
-            quote[key] = float(quote[key])
-        quote["explanation"] = self._cancellation_explanation(
-            quote, details, version, request_date, period
-        )
-        return quote
+        return facts, period
 
+    # ------------------------------------------------------------------
+    # Cancellation (support policy §10, agency policy §3, §4)
+    # ------------------------------------------------------------------
     def action_cancel_by_policy(
         self, request_date=None, preference="policy", reason=None, channel="backend"
     ):
         """Cancel the contract as its policy says, and settle what was paid.
 
         The quote of ``request_date`` is stored in a ``support.cancellation``
-        with the decision. A refund the policy does not grant by itself (the
-        client prefers a refund to the credit, or the policy asks for a
+        with the decision (:func:`~odoo.addons.asesorateya_support.policy.
+        decide_cancellation`). A refund the policy does not grant by itself
+        (the client prefers a refund to the credit, or the policy asks for a
         review) waits for a manager, unless a manager records it; everything
         else is settled at once. Work done beyond what was paid (projects) is
         invoiced. The contract is cancelled on the request date and takes no
         more logs.
 
+        :param request_date: the day the client asked (default: today)
         :param str preference: what the client asked for: ``policy`` (the
             policy's outcome), ``credit`` or ``refund``
+        :param str reason: why the client cancels, if it says
         :param str channel: ``backend`` or ``portal``
         :return: the ``support.cancellation``
         """
         self.ensure_one()
-        if preference not in ("policy", "credit", "refund"):
+        if preference not in PREFERENCES:
             raise UserError(_("Choose a credit, a refund or what the policy says."))
         check_text(reason, _("The reason of the cancellation"))
         # Serialise two confirmations of the same cancellation: the second
@@ -270,10 +328,36 @@ class SupportContract(models.Model):
         if self.state == "cancelled" or self.cancellation_ids:
             raise UserError(_("%(contract)s is already cancelled.", contract=self.name))
         self._check_state(CANCELLABLE_STATES, _("Cancelling"))
-        quote = self.cancellation_quote(request_date)
-        request_date = fields.Date.to_date(request_date) or fields.Date.context_today(
-            self
+        request_date = self._get_cancellation_request_date(request_date)
+        quote = self._get_cancellation_quote(request_date)
+        self._check_no_log_after(request_date)
+        decision, pending = decide_cancellation(
+            preference,
+            refundable_amount=quote["refundable_amount"],
+            refund_amount=quote["refund_amount"],
+            credit_amount=quote["credit_amount"],
+            refund_needs_approval=self.policy_version_id.refund_needs_approval,
+            is_manager=self.env.user.has_group(GROUP_MANAGER),
         )
+        cancellation = (
+            self.env["support.cancellation"]
+            .sudo()
+            .create(
+                self._prepare_cancellation_values(
+                    quote, request_date, preference, reason, channel, pending
+                )
+            )
+        )
+        self._set_cancelled(request_date)
+        self._settle_cancellation(cancellation, quote, decision, pending)
+        return cancellation.sudo(self.env.su)
+
+    def _check_no_log_after(self, request_date):
+        """Refuse a request dated before the last session logged: that work
+        was done after it (the quote would not charge it).
+
+        :raise UserError: naming the day of the last session
+        """
         [(last_log,)] = self.env["support.session"]._read_group(
             [("contract_id", "=", self.id)], [], ["date:max"]
         )
@@ -285,42 +369,42 @@ class SupportContract(models.Model):
                     date=format_day(self.env, last_log),
                 )
             )
-        version = self.policy_version_id
-        if not quote["refundable_amount"]:
-            decision, pending = "none", False
-        elif preference == "credit":
-            decision, pending = "credit", False
-        elif quote["refund_amount"]:
-            decision, pending = "refund", False
-        elif quote["credit_amount"] and preference == "policy":
-            decision, pending = "credit", False
-        else:
-            # A refund instead of the credit, or a policy that asks for review.
-            decision = "refund" if preference == "refund" else False
-            is_manager = self.env.user.has_group(GROUP_MANAGER)
-            needs_manager = not quote["credit_amount"] or version.refund_needs_approval
-            pending = needs_manager and not (is_manager and decision)
-        Cancellation = self.env["support.cancellation"].sudo()
-        cancellation = Cancellation.create(
-            {
-                "contract_id": self.id,
-                "policy_version_id": version.id,
-                "request_date": request_date,
-                "requested_by_id": self.env.user.id,
-                "channel": channel,
-                "reason": reason,
-                "client_preference": preference,
-                **Cancellation._prepare_quote_values(quote),
-                "state": "to_approve" if pending else "done",
-            }
-        )
-        self._set_cancelled(request_date)
+
+    def _prepare_cancellation_values(
+        self, quote, request_date, preference, reason, channel, pending
+    ):
+        """Values of the ``support.cancellation`` of this contract: the quote
+        as given, who asked, how and what for, and whether it waits for a
+        manager."""
+        self.ensure_one()
+        return {
+            "contract_id": self.id,
+            "policy_version_id": self.policy_version_id.id,
+            "request_date": request_date,
+            "requested_by_id": self.env.user.id,
+            "channel": channel,
+            "reason": reason,
+            "client_preference": preference,
+            **self.env["support.cancellation"]._prepare_quote_values(quote),
+            "state": "to_approve" if pending else "done",
+        }
+
+    def _settle_cancellation(self, cancellation, quote, decision, pending):
+        """Note the request for the team, invoice the work done beyond what
+        was paid, then settle the cancellation, or ask a manager to decide it
+        and tell the client it waits.
+
+        :param cancellation: the new ``support.cancellation``
+        :param str decision: as :func:`decide_cancellation` gives it
+        :param bool pending: whether a manager decides
+        """
+        self.ensure_one()
         # A note for the team: the client is emailed the request (when it
         # waits for a manager) and the settlement, each with the quote.
         self.message_post(
             body=_(
                 "Cancellation requested on %(date)s (%(name)s).\n%(explanation)s",
-                date=format_day(self.env, request_date),
+                date=format_day(self.env, cancellation.request_date),
                 name=cancellation.name,
                 explanation=quote["explanation"],
             ),
@@ -341,8 +425,10 @@ class SupportContract(models.Model):
             self._send_client_mail(CANCELLATION_REQUEST_MAIL_TEMPLATE, cancellation)
         else:
             cancellation._settle(decision, user=self.env.user)
-        return cancellation.sudo(self.env.su)
 
+    # ------------------------------------------------------------------
+    # Explanation of a quote, citing the policy's clauses
+    # ------------------------------------------------------------------
     def _get_explanation_lang(self):
         """The language of a quote's explanation: the client's when it speaks
         Spanish, else the installed Spanish closest to Chile (the policies
@@ -357,54 +443,95 @@ class SupportContract(models.Model):
         return self.env.lang
 
     def _cancellation_explanation(self, quote, details, version, request_date, period):
-        """The quote told to the client, citing the policy clause."""
-        # ``_()`` reads the language from ``self``: rebinding it is the point.
-        self = self.with_context(lang=self._get_explanation_lang())  # pylint: disable=self-cls-assignment
-        env = self.env
-        currency = self.currency_id
+        """The quote told to the client, citing the policy clause: the
+        version that governs, the legal basis of the request, the work
+        invoiced beyond what was paid, then the outcome.
 
-        is_agency = self.kind == "project"
+        :param dict quote: the amounts of ``compute_quote``
+        :param dict details: the figures ``compute_quote`` explains them with
+        :param version: the governing ``support.policy.version``
+        :param date request_date: the day the client asked
+        :param period: the monthly cycle covering that day, if any
+        :return: the lines of the explanation, in the client's Spanish
+        :rtype: str
+        """
+        # ``_()`` reads the language from ``self``: rebinding it is the point,
+        # and the steps below are called on the rebound record.
+        self = self.with_context(lang=self._get_explanation_lang())  # pylint: disable=self-cls-assignment
         lines = [
             _(
                 "Governed by %(policy)s (version %(number)s, in force since "
                 "%(date)s), accepted on %(purchase)s.",
                 policy=version.policy_id.name,
                 number=version.number,
-                date=format_day(env, version.date_from),
-                purchase=format_day(env, self.date_purchase),
+                date=format_day(self.env, version.date_from),
+                purchase=format_day(self.env, self.date_purchase),
             )
         ]
         basis = quote["legal_basis"]
         if basis == "withdrawal":
-            lines.append(
-                _(
-                    "Your request of %(date)s is within the statutory "
-                    "withdrawal period of %(days)s days from the purchase and "
-                    "the service has not started (SERNAC; policy §10): the "
-                    "whole amount paid, %(amount)s, is refunded.",
-                    date=format_day(env, request_date),
-                    days=version.withdrawal_days,
-                    amount=format_money(env, quote["amount_paid"], currency),
-                )
-            )
+            lines += self._explain_withdrawal(quote, version, request_date)
         elif basis == "before_start":
+            lines += self._explain_before_start(details)
+        else:
+            lines += self._explain_after_start(
+                quote, details, version, request_date, period
+            )
+        if quote["extra_invoice_amount"]:
             lines.append(
                 _(
-                    "The service has not started yet (no session held, no "
-                    "hours used, no cycle begun; policy §10): nothing is "
-                    "charged for work.",
+                    "The work done exceeds what was paid: %(amount)s will be "
+                    "invoiced (agency policy §4.2).",
+                    amount=format_money(
+                        self.env, quote["extra_invoice_amount"], self.currency_id
+                    ),
                 )
             )
-            if is_agency and details["deposit"]:
-                lines.append(
-                    _(
-                        "The deposit of %(deposit)s is not refundable (agency "
-                        "policy §3.3).",
-                        deposit=format_money(env, details["deposit"], currency),
-                    )
-                )
-        elif self.kind == "hour_bag":
+        lines += self._explain_outcome(quote, details, version)
+        return "\n".join(lines)
+
+    def _explain_withdrawal(self, quote, version, request_date):
+        """Lines of a request within the statutory withdrawal (SERNAC, §10)."""
+        return [
+            _(
+                "Your request of %(date)s is within the statutory "
+                "withdrawal period of %(days)s days from the purchase and "
+                "the service has not started (SERNAC; policy §10): the "
+                "whole amount paid, %(amount)s, is refunded.",
+                date=format_day(self.env, request_date),
+                days=version.withdrawal_days,
+                amount=format_money(self.env, quote["amount_paid"], self.currency_id),
+            )
+        ]
+
+    def _explain_before_start(self, details):
+        """Lines of a request before the service started (policy §10), and a
+        project's deposit kept (agency policy §3.3)."""
+        lines = [
+            _(
+                "The service has not started yet (no session held, no "
+                "hours used, no cycle begun; policy §10): nothing is "
+                "charged for work.",
+            )
+        ]
+        if self.kind == "project" and details["deposit"]:
             lines.append(
+                _(
+                    "The deposit of %(deposit)s is not refundable (agency "
+                    "policy §3.3).",
+                    deposit=format_money(
+                        self.env, details["deposit"], self.currency_id
+                    ),
+                )
+            )
+        return lines
+
+    def _explain_after_start(self, quote, details, version, request_date, period):
+        """Lines of a request after the effective start: the work done, by
+        kind of plan (policy §4, §10; agency policy §3.3, §4.3)."""
+        env, currency = self.env, self.currency_id
+        if self.kind == "hour_bag":
+            return [
                 _(
                     "The service started on %(start)s. The work done is "
                     "charged (policy §10): %(used)s h of %(included)s h at "
@@ -415,9 +542,9 @@ class SupportContract(models.Model):
                     rate=format_money(env, details["rate"], currency),
                     work=format_money(env, quote["work_done_amount"], currency),
                 )
-            )
-        elif self.kind in SINGLE_SESSION_KINDS:
-            lines.append(
+            ]
+        if self.kind in SINGLE_SESSION_KINDS:
+            return [
                 _(
                     "The session of this service was held on %(start)s: it is "
                     "the whole service (policy §4), so the amount paid, "
@@ -426,34 +553,11 @@ class SupportContract(models.Model):
                     start=format_day(env, self.date_start),
                     work=format_money(env, quote["work_done_amount"], currency),
                 )
-            )
-        elif self.kind == "monthly":
-            if period:
-                lines.append(
-                    _(
-                        "Monthly plan: only the unused hours of the current "
-                        "cycle (%(start)s to %(end)s) count; earlier cycles "
-                        "were delivered and are not refundable (policy §10). "
-                        "This cycle's fee is %(fee)s for %(hours)s h; "
-                        "%(unused)s h are unused, at %(rate)s per hour.",
-                        start=format_day(env, period.date_start),
-                        end=format_day(env, period.date_end),
-                        fee=format_money(env, quote["amount_paid"], currency),
-                        hours=format_hours(period.hours_base),
-                        unused=format_hours(float(details["hours_unused"])),
-                        rate=format_money(env, details["rate"], currency),
-                    )
-                )
-            else:
-                lines.append(
-                    _(
-                        "Monthly plan: no cycle is running on %(date)s, and "
-                        "earlier cycles are not refundable (policy §10).",
-                        date=format_day(env, request_date),
-                    )
-                )
-        elif is_agency:
-            lines.append(
+            ]
+        if self.kind == "monthly":
+            return self._explain_monthly_cycle(quote, details, request_date, period)
+        if self.kind == "project":
+            return [
                 _(
                     "The project is %(progress)s%% done (items weighted, in "
                     "steps of %(step)s%%; agency policy §4.3): work done "
@@ -465,28 +569,54 @@ class SupportContract(models.Model):
                     total=format_money(env, self.amount_total, currency),
                     deposit=format_money(env, details["deposit"], currency),
                 )
-            )
-        if quote["extra_invoice_amount"]:
-            lines.append(
+            ]
+        return []
+
+    def _explain_monthly_cycle(self, quote, details, request_date, period):
+        """Lines of a retainer: only the current cycle counts (policy §10)."""
+        env, currency = self.env, self.currency_id
+        if not period:
+            return [
                 _(
-                    "The work done exceeds what was paid: %(amount)s will be "
-                    "invoiced (agency policy §4.2).",
-                    amount=format_money(env, quote["extra_invoice_amount"], currency),
+                    "Monthly plan: no cycle is running on %(date)s, and "
+                    "earlier cycles are not refundable (policy §10).",
+                    date=format_day(env, request_date),
                 )
+            ]
+        return [
+            _(
+                "Monthly plan: only the unused hours of the current "
+                "cycle (%(start)s to %(end)s) count; earlier cycles "
+                "were delivered and are not refundable (policy §10). "
+                "This cycle's fee is %(fee)s for %(hours)s h; "
+                "%(unused)s h are unused, at %(rate)s per hour.",
+                start=format_day(env, period.date_start),
+                end=format_day(env, period.date_end),
+                fee=format_money(env, quote["amount_paid"], currency),
+                hours=format_hours(period.hours_base),
+                unused=format_hours(float(details["hours_unused"])),
+                rate=format_money(env, details["rate"], currency),
             )
+        ]
+
+    def _explain_outcome(self, quote, details, version):
+        """Lines of what the client gets: nothing, a refund, a credit (and
+        the refund it may ask instead), or a manager's decision (§10)."""
+        env, currency = self.env, self.currency_id
         outcome = details["outcome"]
         if outcome == "none":
-            if not quote["extra_invoice_amount"]:
-                lines.append(_("Nothing is refundable."))
-        elif outcome == "refund":
-            lines.append(
+            if quote["extra_invoice_amount"]:
+                return []
+            return [_("Nothing is refundable.")]
+        if outcome == "refund":
+            return [
                 _(
                     "%(amount)s will be refunded to you.",
                     amount=format_money(env, quote["refund_amount"], currency),
                 )
-            )
-        elif outcome == "credit":
-            lines.append(
+            ]
+        if outcome == "credit":
+            return [
                 _(
                     "The unused balance, %(amount)s, becomes a credit in your "
                     "favour for another service, valid until %(expiry)s "
@@ -494,9 +624,7 @@ class SupportContract(models.Model):
                     amount=format_money(env, quote["credit_amount"], currency),
                     expiry=format_day(env, quote["credit_expiry_date"]),
                     months=version.credit_validity_months,
-                )
-            )
-            lines.append(
+                ),
                 _(
                     "You may ask for a refund of %(amount)s instead, the work "
                     "done already deducted; %(approval)s",
@@ -506,16 +634,14 @@ class SupportContract(models.Model):
                         if version.refund_needs_approval
                         else _("it is granted on request.")
                     ),
-                )
+                ),
+            ]
+        return [
+            _(
+                "%(amount)s is refundable: a manager decides between a "
+                "refund and a credit in your favour valid until "
+                "%(expiry)s.",
+                amount=format_money(env, quote["refundable_amount"], currency),
+                expiry=format_day(env, quote["credit_expiry_date"]),
             )
-        else:
-            lines.append(
-                _(
-                    "%(amount)s is refundable: a manager decides between a "
-                    "refund and a credit in your favour valid until "
-                    "%(expiry)s.",
-                    amount=format_money(env, quote["refundable_amount"], currency),
-                    expiry=format_day(env, quote["credit_expiry_date"]),
-                )
-            )
-        return "\n".join(lines)
+        ]
