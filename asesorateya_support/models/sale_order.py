@@ -447,6 +447,53 @@ class SaleOrder(models.Model):
             currency, already at zero, or when no credit applies
         """
         self.ensure_one()
+        date, available = self._get_support_credits_to_apply()
+        currency = self.currency_id
+        left = self.amount_total
+        available._lock()
+        taxes = self._get_support_credit_taxes()
+        product = self.env.ref(CREDIT_PRODUCT_XMLID)
+        sequence = max(self.order_line.mapped("sequence"), default=10) + 1
+        usages = self.env["support.credit.usage"].sudo()
+        for credit in available:
+            # The balance as read under the lock.
+            remaining = credit.amount_remaining
+            if (
+                credit.state != "available"
+                or credit.date_expiry < date
+                or currency.compare_amounts(remaining, 0.0) <= 0
+            ):
+                continue
+            if currency.compare_amounts(left, 0.0) <= 0:
+                break
+            amount = currency.round(min(remaining, left))
+            usages |= self._spend_support_credit(
+                credit, amount, date, taxes, product, sequence
+            )
+            left -= amount
+            sequence += 1
+        if not usages:
+            raise UserError(
+                _(
+                    "No client credit could be applied to %(order)s: their "
+                    "balance was spent meanwhile.",
+                    order=self.name,
+                )
+            )
+        usages.credit_id._update_state()
+        return usages
+
+    def _get_support_credits_to_apply(self):
+        """The client's credits this quotation can spend, before any is locked.
+
+        :return: ``(date, credits)``: the day the credits must be valid on
+            (``_get_support_credit_date``) and the ``support.credit`` records,
+            oldest expiry first
+        :raise UserError: on an order that is not a quotation, in another
+            currency than the credits', already at zero, or when no credit
+            applies
+        """
+        self.ensure_one()
         if self.state not in ("draft", "sent"):
             raise UserError(
                 _(
@@ -455,8 +502,7 @@ class SaleOrder(models.Model):
                     order=self.name,
                 )
             )
-        currency = self.currency_id
-        if currency != self.company_id.currency_id:
+        if self.currency_id != self.company_id.currency_id:
             raise UserError(
                 _(
                     "Client credits are in %(currency)s: %(order)s must be in "
@@ -478,8 +524,7 @@ class SaleOrder(models.Model):
                     date=format_day(self.env, date),
                 )
             )
-        left = self.amount_total
-        if currency.compare_amounts(left, 0.0) <= 0:
+        if self.currency_id.compare_amounts(self.amount_total, 0.0) <= 0:
             raise UserError(
                 _(
                     "The total of %(order)s is already zero: there is nothing "
@@ -487,41 +532,38 @@ class SaleOrder(models.Model):
                     order=self.name,
                 )
             )
-        available._lock()
-        taxes = self._get_support_credit_taxes()
-        product = self.env.ref(CREDIT_PRODUCT_XMLID)
-        sequence = max(self.order_line.mapped("sequence"), default=10) + 1
-        Usage = self.env["support.credit.usage"].sudo()
-        usages = Usage
-        for credit in available:
-            # The balance as read under the lock.
-            remaining = credit.amount_remaining
-            if (
-                credit.state != "available"
-                or credit.date_expiry < date
-                or currency.compare_amounts(remaining, 0.0) <= 0
-            ):
-                continue
-            if currency.compare_amounts(left, 0.0) <= 0:
-                break
-            amount = currency.round(min(remaining, left))
-            line = self.env["sale.order.line"].create(
-                self._prepare_support_credit_line_values(
-                    credit, amount, taxes, product, sequence
+        return date, available
+
+    def _spend_support_credit(self, credit, amount, date, taxes, product, sequence):
+        """Spend ``amount`` of ``credit`` on this order: a line priced at
+        minus the amount, the credit's use, and a note on the credit.
+
+        :return: the ``support.credit.usage`` created
+        :raise UserError: when the line's total is not minus the amount (its
+            taxes are not included in the price)
+        """
+        self.ensure_one()
+        currency = self.currency_id
+        line = self.env["sale.order.line"].create(
+            self._prepare_support_credit_line_values(
+                credit, amount, taxes, product, sequence
+            )
+        )
+        if currency.compare_amounts(line.price_total, -amount):
+            raise UserError(
+                _(
+                    "The credit line of %(credit)s totals %(total)s instead "
+                    "of %(amount)s: check the taxes of %(order)s.",
+                    credit=credit.name,
+                    total=format_money(self.env, line.price_total, currency),
+                    amount=format_money(self.env, -amount, currency),
+                    order=self.name,
                 )
             )
-            if currency.compare_amounts(line.price_total, -amount):
-                raise UserError(
-                    _(
-                        "The credit line of %(credit)s totals %(total)s instead "
-                        "of %(amount)s: check the taxes of %(order)s.",
-                        credit=credit.name,
-                        total=format_money(self.env, line.price_total, currency),
-                        amount=format_money(self.env, -amount, currency),
-                        order=self.name,
-                    )
-                )
-            usages |= Usage.create(
+        usage = (
+            self.env["support.credit.usage"]
+            .sudo()
+            .create(
                 {
                     "credit_id": credit.id,
                     "sale_order_id": self.id,
@@ -531,25 +573,15 @@ class SaleOrder(models.Model):
                     "date": date,
                 }
             )
-            credit.sudo().message_post(
-                body=_(
-                    "%(amount)s used on %(order)s.",
-                    amount=format_money(self.env, amount, currency),
-                    order=self.name,
-                )
+        )
+        credit.sudo().message_post(
+            body=_(
+                "%(amount)s used on %(order)s.",
+                amount=format_money(self.env, amount, currency),
+                order=self.name,
             )
-            left -= amount
-            sequence += 1
-        if not usages:
-            raise UserError(
-                _(
-                    "No client credit could be applied to %(order)s: their "
-                    "balance was spent meanwhile.",
-                    order=self.name,
-                )
-            )
-        usages.credit_id._update_state()
-        return usages
+        )
+        return usage
 
     def _prepare_support_credit_line_values(
         self, credit, amount, taxes, product, sequence
