@@ -11,6 +11,8 @@ imports another one's constants. Plain Python: the pure policy rules
 
 #: Kinds whose whole service is one session of a fixed length (policy §4).
 SINGLE_SESSION_KINDS = ("diagnosis", "incident")
+#: Kinds with a balance of hours to watch and warn about (policy §4, §6).
+BALANCE_KINDS = ("hour_bag", "monthly")
 #: Kinds sold only through a proposal with a validated scope, never from a
 #: website cart (policy §2).
 PROPOSAL_ONLY_KINDS = ("hour_bag",)
@@ -37,6 +39,14 @@ OUTCOME_SELECTION = [
     ("refund", "Refund"),
     ("credit", "Client credit"),
     ("review", "Manager review"),
+]
+
+#: What a client may ask for when cancelling (support.contract.cancel,
+#: support.cancellation).
+CANCELLATION_PREFERENCE_SELECTION = [
+    ("policy", "As the policy says"),
+    ("credit", "Credit"),
+    ("refund", "Refund"),
 ]
 
 # --- Groups and records the addon ships ---------------------------------------------

@@ -4,7 +4,11 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..const import CANCELLATION_SETTLED_MAIL_TEMPLATE, GROUP_MANAGER
+from ..const import (
+    CANCELLATION_PREFERENCE_SELECTION,
+    CANCELLATION_SETTLED_MAIL_TEMPLATE,
+    GROUP_MANAGER,
+)
 from ..formatting import format_money
 
 
@@ -56,11 +60,7 @@ class SupportCancellation(models.Model):
     )
     reason = fields.Text(readonly=True)
     client_preference = fields.Selection(
-        [
-            ("policy", "As the policy says"),
-            ("credit", "Credit"),
-            ("refund", "Refund"),
-        ],
+        CANCELLATION_PREFERENCE_SELECTION,
         string="The client asked for",
         required=True,
         readonly=True,

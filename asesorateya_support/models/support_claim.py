@@ -273,12 +273,11 @@ class SupportClaim(models.Model):
         if not contract:
             return
         self.partner_id = contract.partner_id
+        prefill = contract._get_claim_prefill()
         if not self.document_reference:
-            self.document_reference = (
-                contract.sudo().sale_order_id.name or contract.name
-            )
+            self.document_reference = prefill["document_reference"]
         if not self.contract_date:
-            self.contract_date = contract.date_purchase
+            self.contract_date = prefill["contract_date"]
 
     @api.onchange("claim_type")
     def _onchange_claim_type(self):

@@ -6,11 +6,13 @@ from odoo.tools import float_is_zero
 
 from ..const import (
     BALANCE_ALERT_LEVELS,
+    BALANCE_KINDS,
     BALANCE_MAIL_TEMPLATES,
     LOGGABLE_STATES,
     SINGLE_SESSION_KINDS,
 )
 from ..formatting import format_day, format_hours
+from ..policy import hours_consumed
 
 
 class SupportContract(models.Model):
@@ -108,10 +110,9 @@ class SupportContract(models.Model):
                 included = period.hours_allowed if period else included
                 used = period.hours_used if period else 0.0
             else:
-                used = totals.get(contract.id, 0.0)
-                if contract.kind in SINGLE_SESSION_KINDS and used > 0:
-                    # The single session is consumed whole once it is held.
-                    used = max(used, included)
+                used = hours_consumed(
+                    contract.kind, totals.get(contract.id, 0.0), included
+                )
             contract.hours_used = used
             contract.hours_remaining = max(included - used, 0.0)
             contract.hours_excess = max(used - included, 0.0)
@@ -256,7 +257,7 @@ class SupportContract(models.Model):
         self.ensure_one()
         company = self.company_id
         return bool(
-            self.kind in ("hour_bag", "monthly")
+            self.kind in BALANCE_KINDS
             and self.hours_included
             and (
                 self.hours_remaining <= company.support_low_balance_hours
@@ -291,7 +292,7 @@ class SupportContract(models.Model):
         gives the consultant an activity to propose the next step.
         """
         for contract in self:
-            if contract.kind not in ("hour_bag", "monthly") or contract.state not in (
+            if contract.kind not in BALANCE_KINDS or contract.state not in (
                 "active",
                 "exhausted",
             ):

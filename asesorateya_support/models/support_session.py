@@ -12,11 +12,11 @@ from odoo.tools import float_compare, float_is_zero
 
 from ..const import (
     LOGGABLE_STATES,
-    SINGLE_SESSION_KINDS,
     SUMMARY_CRON,
     SUMMARY_MAIL_TEMPLATE,
 )
 from ..formatting import format_day
+from ..policy import hours_consumed
 from ..utils import (
     check_date_values,
     check_id_values,
@@ -257,9 +257,7 @@ class SupportSession(models.Model):
                 allowed = session.period_id.hours_allowed
             else:
                 allowed = contract.hours_included
-                if contract.kind in SINGLE_SESSION_KINDS and used > 0:
-                    # The single session is consumed whole once it is held.
-                    used = max(used, allowed)
+                used = hours_consumed(contract.kind, used, allowed)
             session.summary_hours_used = used
             session.summary_hours_allowed = allowed
             session.summary_hours_left = max(allowed - used, 0.0)

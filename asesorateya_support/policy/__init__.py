@@ -4,6 +4,7 @@
 
 from .periods import period_bounds  # noqa: F401
 from .rollover import simulate_rollover  # noqa: F401
+from .consumption import hours_consumed  # noqa: F401
 from .cancellation import (  # noqa: F401
     PREFERENCES,
     QUOTE_KEYS,

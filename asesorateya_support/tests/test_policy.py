@@ -9,6 +9,7 @@ from ..policy import (
     compute_quote,
     credit_expiry,
     decide_cancellation,
+    hours_consumed,
     period_bounds,
     round_amount,
     simulate_rollover,
@@ -365,3 +366,18 @@ class TestCancellationDecision(BaseCase):
     def test_unknown_preference(self):
         with self.assertRaises(ValueError):
             self.decide("gift")
+
+
+@tagged("post_install", "-at_install")
+class TestHoursConsumed(BaseCase):
+    """Hours a log consumes (policy §4), pure."""
+
+    def test_single_session_consumed_whole(self):
+        for kind in ("diagnosis", "incident"):
+            self.assertEqual(hours_consumed(kind, 0.5, 1.0), 1.0, kind)
+            self.assertEqual(hours_consumed(kind, 1.5, 1.0), 1.5, "beyond, agreed")
+            self.assertEqual(hours_consumed(kind, 0.0, 1.0), 0.0, "not held yet")
+
+    def test_other_kinds_consume_the_time_logged(self):
+        for kind in ("hour_bag", "monthly", "project"):
+            self.assertEqual(hours_consumed(kind, 0.5, 10.0), 0.5, kind)

@@ -3,6 +3,8 @@
 
 from odoo import api, fields, models
 
+from ..const import CANCELLATION_PREFERENCE_SELECTION
+
 
 class SupportContractCancel(models.TransientModel):
     """Show the cancellation quote, collect the client's choice, then cancel."""
@@ -17,11 +19,7 @@ class SupportContractCancel(models.TransientModel):
         help="The day the client asked to cancel, in writing.",
     )
     preference = fields.Selection(
-        [
-            ("policy", "As the policy says"),
-            ("credit", "Credit"),
-            ("refund", "Refund"),
-        ],
+        CANCELLATION_PREFERENCE_SELECTION,
         string="The client asks for",
         required=True,
         default="policy",
