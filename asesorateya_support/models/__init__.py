@@ -6,11 +6,17 @@ from . import res_company
 from . import res_config_settings
 from . import support_policy
 from . import support_plan
+from . import support_client_mail_mixin
 from . import support_contract
+from . import support_contract_hours
+from . import support_contract_billing
+from . import support_contract_project
+from . import support_contract_cancellation
 from . import support_contract_portal
 from . import support_contract_period
 from . import support_session
 from . import support_project_item
+from . import support_cancellation_quote_mixin
 from . import support_cancellation
 from . import support_credit
 from . import support_claim

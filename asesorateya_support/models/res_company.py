@@ -6,13 +6,12 @@ from datetime import timedelta
 from odoo import SUPERUSER_ID, Command, _, api, fields, models
 from odoo.exceptions import UserError
 
-#: The policy shipped with the addon, used when a company names none.
-DEFAULT_POLICY_XMLID = "asesorateya_support.support_policy_support"
-GROUP_MANAGER = "asesorateya_support.asesorateya_support_group_manager"
-#: The demo consultancy (demo/res_company_demo.xml).
-DEMO_COMPANY_XMLID = "asesorateya_support.company_asesorateya"
-#: The day the demo set-up step ran (``_support_setup_demo``), if it ran.
-DEMO_SETUP_PARAM = "asesorateya_support.demo_setup_date"
+from ..const import (
+    DEFAULT_POLICY_XMLID,
+    DEMO_COMPANY_XMLID,
+    DEMO_SETUP_PARAM,
+    GROUP_MANAGER,
+)
 
 
 class ResCompany(models.Model):

@@ -3,7 +3,7 @@
 
 from odoo import api, fields, models
 
-from .support_policy import OUTCOME_SELECTION
+from ..const import OUTCOME_SELECTION
 
 #: Settings field -> term of the default policy's version in force.
 POLICY_SETTINGS = {

@@ -5,12 +5,9 @@ from markupsafe import Markup, escape
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_date
 
-from .support_plan import PROPOSAL_ONLY_KINDS
-
-#: The service product of the lines that spend a client credit.
-CREDIT_PRODUCT_XMLID = "asesorateya_support.product_product_client_credit"
+from ..const import CREDIT_PRODUCT_XMLID, PROPOSAL_ONLY_KINDS
+from ..formatting import format_day, format_money
 
 
 class SaleOrder(models.Model):
@@ -160,7 +157,8 @@ class SaleOrder(models.Model):
         usages = self._apply_support_credits()
         # Built apart: Odoo's term extractor cannot read f-strings in _() calls.
         credits = ", ".join(
-            f"{usage.credit_id.name} ({usage.credit_id._money(usage.amount)})"
+            f"{usage.credit_id.name} "
+            f"({format_money(self.env, usage.amount, usage.currency_id)})"
             for usage in usages
         )
         self.message_post(
@@ -468,6 +466,53 @@ class SaleOrder(models.Model):
             currency, already at zero, or when no credit applies
         """
         self.ensure_one()
+        date, available = self._get_support_credits_to_apply()
+        currency = self.currency_id
+        left = self.amount_total
+        available._lock()
+        taxes = self._get_support_credit_taxes()
+        product = self.env.ref(CREDIT_PRODUCT_XMLID)
+        sequence = max(self.order_line.mapped("sequence"), default=10) + 1
+        usages = self.env["support.credit.usage"].sudo()
+        for credit in available:
+            # The balance as read under the lock.
+            remaining = credit.amount_remaining
+            if (
+                credit.state != "available"
+                or credit.date_expiry < date
+                or currency.compare_amounts(remaining, 0.0) <= 0
+            ):
+                continue
+            if currency.compare_amounts(left, 0.0) <= 0:
+                break
+            amount = currency.round(min(remaining, left))
+            usages |= self._spend_support_credit(
+                credit, amount, date, taxes, product, sequence
+            )
+            left -= amount
+            sequence += 1
+        if not usages:
+            raise UserError(
+                _(
+                    "No client credit could be applied to %(order)s: their "
+                    "balance was spent meanwhile.",
+                    order=self.name,
+                )
+            )
+        usages.credit_id._update_state()
+        return usages
+
+    def _get_support_credits_to_apply(self):
+        """The client's credits this quotation can spend, before any is locked.
+
+        :return: ``(date, credits)``: the day the credits must be valid on
+            (``_get_support_credit_date``) and the ``support.credit`` records,
+            oldest expiry first
+        :raise UserError: on an order that is not a quotation, in another
+            currency than the credits', already at zero, or when no credit
+            applies
+        """
+        self.ensure_one()
         if self.state not in ("draft", "sent"):
             raise UserError(
                 _(
@@ -476,8 +521,7 @@ class SaleOrder(models.Model):
                     order=self.name,
                 )
             )
-        currency = self.currency_id
-        if currency != self.company_id.currency_id:
+        if self.currency_id != self.company_id.currency_id:
             raise UserError(
                 _(
                     "Client credits are in %(currency)s: %(order)s must be in "
@@ -496,11 +540,10 @@ class SaleOrder(models.Model):
                     "already applied to it.",
                     client=self.partner_id.commercial_partner_id.display_name,
                     order=self.name,
-                    date=format_date(self.env, date),
+                    date=format_day(self.env, date),
                 )
             )
-        left = self.amount_total
-        if currency.compare_amounts(left, 0.0) <= 0:
+        if self.currency_id.compare_amounts(self.amount_total, 0.0) <= 0:
             raise UserError(
                 _(
                     "The total of %(order)s is already zero: there is nothing "
@@ -508,41 +551,38 @@ class SaleOrder(models.Model):
                     order=self.name,
                 )
             )
-        available._lock()
-        taxes = self._get_support_credit_taxes()
-        product = self.env.ref(CREDIT_PRODUCT_XMLID)
-        sequence = max(self.order_line.mapped("sequence"), default=10) + 1
-        Usage = self.env["support.credit.usage"].sudo()
-        usages = Usage
-        for credit in available:
-            # The balance as read under the lock.
-            remaining = credit.amount_remaining
-            if (
-                credit.state != "available"
-                or credit.date_expiry < date
-                or currency.compare_amounts(remaining, 0.0) <= 0
-            ):
-                continue
-            if currency.compare_amounts(left, 0.0) <= 0:
-                break
-            amount = currency.round(min(remaining, left))
-            line = self.env["sale.order.line"].create(
-                self._prepare_support_credit_line_values(
-                    credit, amount, taxes, product, sequence
+        return date, available
+
+    def _spend_support_credit(self, credit, amount, date, taxes, product, sequence):
+        """Spend ``amount`` of ``credit`` on this order: a line priced at
+        minus the amount, the credit's use, and a note on the credit.
+
+        :return: the ``support.credit.usage`` created
+        :raise UserError: when the line's total is not minus the amount (its
+            taxes are not included in the price)
+        """
+        self.ensure_one()
+        currency = self.currency_id
+        line = self.env["sale.order.line"].create(
+            self._prepare_support_credit_line_values(
+                credit, amount, taxes, product, sequence
+            )
+        )
+        if currency.compare_amounts(line.price_total, -amount):
+            raise UserError(
+                _(
+                    "The credit line of %(credit)s totals %(total)s instead "
+                    "of %(amount)s: check the taxes of %(order)s.",
+                    credit=credit.name,
+                    total=format_money(self.env, line.price_total, currency),
+                    amount=format_money(self.env, -amount, currency),
+                    order=self.name,
                 )
             )
-            if currency.compare_amounts(line.price_total, -amount):
-                raise UserError(
-                    _(
-                        "The credit line of %(credit)s totals %(total)s instead "
-                        "of %(amount)s: check the taxes of %(order)s.",
-                        credit=credit.name,
-                        total=credit._money(line.price_total),
-                        amount=credit._money(-amount),
-                        order=self.name,
-                    )
-                )
-            usages |= Usage.create(
+        usage = (
+            self.env["support.credit.usage"]
+            .sudo()
+            .create(
                 {
                     "credit_id": credit.id,
                     "sale_order_id": self.id,
@@ -552,25 +592,15 @@ class SaleOrder(models.Model):
                     "date": date,
                 }
             )
-            credit.sudo().message_post(
-                body=_(
-                    "%(amount)s used on %(order)s.",
-                    amount=credit._money(amount),
-                    order=self.name,
-                )
+        )
+        credit.sudo().message_post(
+            body=_(
+                "%(amount)s used on %(order)s.",
+                amount=format_money(self.env, amount, currency),
+                order=self.name,
             )
-            left -= amount
-            sequence += 1
-        if not usages:
-            raise UserError(
-                _(
-                    "No client credit could be applied to %(order)s: their "
-                    "balance was spent meanwhile.",
-                    order=self.name,
-                )
-            )
-        usages.credit_id._update_state()
-        return usages
+        )
+        return usage
 
     def _prepare_support_credit_line_values(
         self, credit, amount, taxes, product, sequence
@@ -587,7 +617,7 @@ class SaleOrder(models.Model):
             "name": _(
                 "Client credit %(credit)s (valid until %(date)s)",
                 credit=credit.name,
-                date=format_date(self.env, credit.date_expiry),
+                date=format_day(self.env, credit.date_expiry),
             ),
             "product_uom_qty": 1.0,
             "product_uom": product.uom_id.id,

@@ -5,7 +5,7 @@ from odoo import SUPERUSER_ID, _, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
-from .sale_order import CREDIT_PRODUCT_XMLID
+from ..const import CREDIT_PRODUCT_XMLID
 
 #: What a credit line is worth: changing them would unbalance the credit.
 CREDIT_LINE_LOCKED_FIELDS = {

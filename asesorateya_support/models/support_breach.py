@@ -5,9 +5,9 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_date
 
-GROUP_MANAGER = "asesorateya_support.asesorateya_support_group_manager"
+from ..const import GROUP_MANAGER
+from ..formatting import format_day
 
 #: What may be recorded as the compensation of an unremedied breach.
 COMPENSATION_FIELDS = {"compensation_type", "compensation_note", "exception_text"}
@@ -379,7 +379,7 @@ class SupportBreach(models.Model):
                     "The deadline to remedy the breach passed on %(date)s: the "
                     "parties may agree a non-monetary compensation for the work "
                     "not done (agency policy §6.3).",
-                    date=format_date(self.env, breach.date_correction_due),
+                    date=format_day(self.env, breach.date_correction_due),
                 )
             )
             manager = breach.company_id._get_support_manager()
@@ -409,6 +409,6 @@ class SupportBreach(models.Model):
             note=_(
                 "Remedy it, or propose an alternative of similar value and "
                 "function, by %(date)s (agency policy §6.2).",
-                date=format_date(self.env, self.date_correction_due),
+                date=format_day(self.env, self.date_correction_due),
             ),
         )

@@ -3,11 +3,13 @@
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_amount
 
-from .support_contract import CANCELLATION_SETTLED_MAIL_TEMPLATE
-
-GROUP_MANAGER = "asesorateya_support.asesorateya_support_group_manager"
+from ..const import (
+    CANCELLATION_PREFERENCE_SELECTION,
+    CANCELLATION_SETTLED_MAIL_TEMPLATE,
+    GROUP_MANAGER,
+)
+from ..formatting import format_money
 
 
 class SupportCancellation(models.Model):
@@ -22,7 +24,11 @@ class SupportCancellation(models.Model):
 
     _name = "support.cancellation"
     _description = "Contract Cancellation"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "support.cancellation.quote.mixin",
+    ]
     _order = "request_date desc, id desc"
     _check_company_auto = True
 
@@ -39,7 +45,6 @@ class SupportCancellation(models.Model):
     )
     partner_id = fields.Many2one(related="contract_id.partner_id", store=True)
     company_id = fields.Many2one(related="contract_id.company_id", store=True)
-    currency_id = fields.Many2one(related="contract_id.currency_id")
     policy_version_id = fields.Many2one(
         "support.policy.version", readonly=True, ondelete="restrict"
     )
@@ -55,43 +60,15 @@ class SupportCancellation(models.Model):
     )
     reason = fields.Text(readonly=True)
     client_preference = fields.Selection(
-        [
-            ("policy", "As the policy says"),
-            ("credit", "Credit"),
-            ("refund", "Refund"),
-        ],
+        CANCELLATION_PREFERENCE_SELECTION,
         string="The client asked for",
         required=True,
         readonly=True,
         default="policy",
     )
-    # The quote, as given on the request date (see cancellation_quote).
-    phase = fields.Selection(
-        [("before_start", "Before the start"), ("started", "Started")],
-        required=True,
-        readonly=True,
-    )
-    legal_basis = fields.Selection(
-        [
-            ("withdrawal", "Statutory withdrawal"),
-            ("before_start", "Before the start"),
-            ("after_start", "After the start"),
-        ],
-        required=True,
-        readonly=True,
-    )
-    amount_paid = fields.Monetary(readonly=True)
-    work_done_amount = fields.Monetary(string="Work done", readonly=True)
-    refundable_amount = fields.Monetary(string="Refundable", readonly=True)
-    quote_refund_amount = fields.Monetary(
-        string="Refund under the policy", readonly=True
-    )
-    quote_credit_amount = fields.Monetary(
-        string="Credit under the policy", readonly=True
-    )
-    extra_invoice_amount = fields.Monetary(string="Extra to invoice", readonly=True)
-    credit_expiry_date = fields.Date(readonly=True)
-    explanation = fields.Text(readonly=True)
+    # The quote, as given on the request date (support.cancellation.quote.mixin).
+    phase = fields.Selection(required=True)
+    legal_basis = fields.Selection(required=True)
     # The decision.
     state = fields.Selection(
         [("to_approve", "Waiting for a manager"), ("done", "Settled")],
@@ -284,12 +261,9 @@ class SupportCancellation(models.Model):
                 preference=dict(
                     self._fields["client_preference"]._description_selection(self.env)
                 )[self.client_preference],
-                amount=self._money(self.refundable_amount),
+                amount=format_money(self.env, self.refundable_amount, self.currency_id),
             ),
         )
-
-    def _money(self, amount):
-        return format_amount(self.env, amount, self.currency_id)
 
     def _get_move_taxes(self):
         """The taxes of the service sold, so the document mirrors the sale."""

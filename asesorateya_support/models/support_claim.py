@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_date
 
+from ..formatting import format_day
 from ..utils import check_date_values, check_id_values, check_text_values
 
 #: Fewest non-blank characters of the reasons of a claim, or of its answer:
@@ -231,7 +231,7 @@ class SupportClaim(models.Model):
                 raise ValidationError(
                     _(
                         "A claim is recorded once received: %(date)s is in the future.",
-                        date=format_date(self.env, claim.date_received),
+                        date=format_day(self.env, claim.date_received),
                     )
                 )
             if claim.contract_date > claim.date_received:
@@ -239,8 +239,8 @@ class SupportClaim(models.Model):
                     _(
                         "The date of the contract (%(date)s) cannot be after "
                         "the claim about it (%(received)s).",
-                        date=format_date(self.env, claim.contract_date),
-                        received=format_date(self.env, claim.date_received),
+                        date=format_day(self.env, claim.contract_date),
+                        received=format_day(self.env, claim.date_received),
                     )
                 )
 
@@ -273,12 +273,11 @@ class SupportClaim(models.Model):
         if not contract:
             return
         self.partner_id = contract.partner_id
+        prefill = contract._get_claim_prefill()
         if not self.document_reference:
-            self.document_reference = (
-                contract.sudo().sale_order_id.name or contract.name
-            )
+            self.document_reference = prefill["document_reference"]
         if not self.contract_date:
-            self.contract_date = contract.date_purchase
+            self.contract_date = prefill["contract_date"]
 
     @api.onchange("claim_type")
     def _onchange_claim_type(self):
@@ -514,6 +513,6 @@ class SupportClaim(models.Model):
             summary=_("Answer the claim %(name)s", name=self.name),
             note=_(
                 "A reasoned answer is due by %(date)s (agency policy §7.2).",
-                date=format_date(self.env, self.date_due),
+                date=format_day(self.env, self.date_due),
             ),
         )

@@ -2,59 +2,50 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
 from dateutil.relativedelta import relativedelta
-from markupsafe import Markup
 
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import float_compare, float_is_zero, format_amount, format_date
+from odoo.tools import float_compare
 
-from ..policy import QUOTE_KEYS, compute_quote, weighted_progress
-from ..utils import check_number_values, check_text, check_text_values, to_date
-from .support_plan import SINGLE_SESSION_KINDS
-
-#: States in which a contract can take session logs.
-LOGGABLE_STATES = ("confirmed", "active")
-#: States from which a contract can be cancelled.
-CANCELLABLE_STATES = ("draft", "confirmed", "waiting", "active", "paused", "exhausted")
-#: States in which a contract is over.
-CLOSED_STATES = ("exhausted", "done", "cancelled")
-#: States of a project that takes revision rounds (agency policy §5.3).
-REVISION_STATES = ("confirmed", "waiting", "active", "paused")
-#: The service product extra revision rounds are billed with.
-EXTRA_ROUND_PRODUCT_XMLID = "asesorateya_support.product_extra_revision_round"
-#: The email a client gets once a service is bought, by kind of plan (policy §2).
-PURCHASE_MAIL_TEMPLATES = {
-    "diagnosis": "asesorateya_support.mail_template_contract_confirmation",
-    "incident": "asesorateya_support.mail_template_contract_confirmation",
-    "hour_bag": "asesorateya_support.mail_template_hour_bag_confirmation",
-    "monthly": "asesorateya_support.mail_template_monthly_welcome",
-}
-#: The emails of a service held and resumed (policy §9).
-HOLD_MAIL_TEMPLATE = "asesorateya_support.mail_template_contract_hold"
-RESUME_MAIL_TEMPLATE = "asesorateya_support.mail_template_contract_resume"
-#: The warnings of hours about to run out, and run out (policy §4, §6).
-BALANCE_MAIL_TEMPLATES = {
-    "low": "asesorateya_support.mail_template_low_balance",
-    "exhausted": "asesorateya_support.mail_template_hours_exhausted",
-}
-#: Balance warnings from the mildest; a warning is sent when the level rises.
-BALANCE_ALERT_LEVELS = ("none", "low", "exhausted")
-#: The emails of a cancellation: waiting for a manager, then settled.
-CANCELLATION_REQUEST_MAIL_TEMPLATE = (
-    "asesorateya_support.mail_template_cancellation_request"
+from ..const import (
+    CANCELLABLE_STATES,
+    HOLD_MAIL_TEMPLATE,
+    PURCHASE_MAIL_TEMPLATES,
+    RESUME_MAIL_TEMPLATE,
 )
-CANCELLATION_SETTLED_MAIL_TEMPLATE = (
-    "asesorateya_support.mail_template_cancellation_settled"
-)
+from ..utils import check_number_values, check_text_values
 
 
 class SupportContract(models.Model):
-    """One purchased support service and the hours it gives the client."""
+    """One purchased support service and the hours it gives the client.
+
+    This file holds what every contract has: the fields shared by all kinds,
+    their checks, create and write, the state machine, the policy version
+    that governs it, and to whom and through which channel the client is
+    written. Each concern has its own file extending this model:
+
+    - ``support_contract_hours.py``: hours used and left, the bag a log
+      draws on, bag validity, balance warnings (support policy §4, §6, §7);
+    - ``support_contract_billing.py``: cycle invoices, pause for non-payment,
+      prices IVA included (support policy §8);
+    - ``support_contract_project.py``: deposit, deliverable items, revision
+      rounds, breaches (agency policy §3, §4.3, §5.3, §6);
+    - ``support_contract_cancellation.py``: the quote, cancelling by policy,
+      converting into a credit (support policy §5, §10; agency §3, §4);
+    - ``support_contract_portal.py``: what the client sees and asks in the
+      portal (support policy §9, §10, §11);
+    - ``support_client_mail_mixin.py``: how an email reaches the client.
+    """
 
     _name = "support.contract"
     _description = "Support Contract"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "support.client.mail.mixin",
+    ]
     _order = "date_purchase desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "partner_id"]
@@ -111,28 +102,6 @@ class SupportContract(models.Model):
     hours_included = fields.Float(
         tracking=True,
         help="Hours of the service; for a monthly retainer, hours of each cycle.",
-    )
-    hours_used = fields.Float(
-        compute="_compute_hours",
-        store=True,
-        tracking=True,
-        help="Hours consumed; for a monthly retainer, in the current cycle.",
-    )
-    hours_remaining = fields.Float(
-        compute="_compute_hours",
-        store=True,
-        tracking=True,
-        help="Hours left; for a monthly retainer, in the current cycle.",
-    )
-    hours_excess = fields.Float(
-        compute="_compute_hours",
-        store=True,
-        tracking=True,
-        help="Hours logged beyond the balance after the client was told.",
-    )
-    hours_used_percent = fields.Float(compute="_compute_hours", store=True)
-    is_low_balance = fields.Boolean(
-        string="Low balance", compute="_compute_is_low_balance", store=True
     )
     scope = fields.Text(
         string="Validated scope",
@@ -214,12 +183,6 @@ class SupportContract(models.Model):
     period_ids = fields.One2many(
         "support.contract.period", "contract_id", string="Monthly cycles"
     )
-    current_period_id = fields.Many2one(
-        "support.contract.period",
-        compute="_compute_current_period_id",
-        string="Current cycle",
-    )
-    meetings_per_month = fields.Integer(related="plan_id.meetings_per_month")
     policy_version_id = fields.Many2one(
         "support.policy.version",
         string="Policy version",
@@ -232,48 +195,6 @@ class SupportContract(models.Model):
         "changes later (agency policy §8.1).",
     )
     policy_id = fields.Many2one(related="policy_version_id.policy_id", string="Policy")
-    amount_total = fields.Monetary(
-        string="Project price",
-        tracking=True,
-        help="Projects: the full price, IVA included, of which the deposit is "
-        "paid up front and the balance at delivery.",
-    )
-    amount_deposit = fields.Monetary(
-        string="Non-refundable deposit",
-        compute="_compute_amount_deposit",
-        store=True,
-        help="Projects: the share of the price the policy never refunds.",
-    )
-    project_item_ids = fields.One2many(
-        "support.project.item", "contract_id", string="Deliverable items"
-    )
-    project_progress = fields.Float(
-        string="Progress (%)",
-        compute="_compute_project_progress",
-        store=True,
-        help="Projects: the items' progress weighted by their weights.",
-    )
-    cancellation_ids = fields.One2many(
-        "support.cancellation", "contract_id", string="Cancellations"
-    )
-    credit_ids = fields.One2many(
-        "support.credit", "contract_id", string="Credits issued"
-    )
-    revision_ids = fields.One2many(
-        "support.revision", "contract_id", string="Revision rounds"
-    )
-    revision_count = fields.Integer(
-        string="Rounds used", compute="_compute_revision_count"
-    )
-    revision_extra_count = fields.Integer(
-        string="Extra rounds billed", compute="_compute_revision_count"
-    )
-    revision_rounds_included = fields.Integer(
-        related="policy_version_id.revision_rounds_included",
-        string="Rounds included",
-    )
-    breach_ids = fields.One2many("support.breach", "contract_id", string="Breaches")
-    breach_count = fields.Integer(compute="_compute_breach_count")
     claim_ids = fields.One2many("support.claim", "contract_id", string="Claims")
     claim_count = fields.Integer(compute="_compute_claim_count")
     needs_attention = fields.Boolean(
@@ -288,31 +209,6 @@ class SupportContract(models.Model):
         copy=False,
         help="When the client was sent the confirmation or welcome email of "
         "the purchase (policy §2): it is sent once.",
-    )
-    balance_alert = fields.Selection(
-        [
-            ("none", "None"),
-            ("low", "Low balance"),
-            ("exhausted", "Hours run out"),
-        ],
-        string="Balance warning",
-        default="none",
-        required=True,
-        readonly=True,
-        copy=False,
-        help="The last warning the client was sent about the hours left (of "
-        "the bag, or of the cycle in 'Warned cycle'). A warning is sent when "
-        "the hours left fall below the company's low-balance threshold, and "
-        "when they run out (policy §4, §6); hours given back by a correction "
-        "re-arm it.",
-    )
-    balance_alert_period_id = fields.Many2one(
-        "support.contract.period",
-        string="Warned cycle",
-        readonly=True,
-        copy=False,
-        help="Monthly retainers: the cycle the balance warning is about; each "
-        "cycle is warned afresh.",
     )
 
     _sql_constraints = [
@@ -333,57 +229,6 @@ class SupportContract(models.Model):
         ),
     ]
 
-    @api.depends(
-        "kind",
-        "hours_included",
-        "session_ids.duration",
-        "period_ids.state",
-        "period_ids.hours_allowed",
-        "period_ids.hours_used",
-    )
-    def _compute_hours(self):
-        contracts = self.filtered("id")
-        totals = {}
-        if contracts:
-            # One grouped query for all contracts: never a loop over the logs.
-            data = self.env["support.session"]._read_group(
-                [("contract_id", "in", contracts.ids)],
-                ["contract_id"],
-                ["duration:sum"],
-            )
-            totals = {contract.id: duration for contract, duration in data}
-        for contract in self:
-            included = contract.hours_included
-            if contract.kind == "monthly":
-                period = contract.current_period_id
-                included = period.hours_allowed if period else included
-                used = period.hours_used if period else 0.0
-            else:
-                used = totals.get(contract.id, 0.0)
-                if contract.kind in SINGLE_SESSION_KINDS and used > 0:
-                    # The single session is consumed whole once it is held.
-                    used = max(used, included)
-            contract.hours_used = used
-            contract.hours_remaining = max(included - used, 0.0)
-            contract.hours_excess = max(used - included, 0.0)
-            contract.hours_used_percent = (
-                min(100.0, 100.0 * used / included) if included else 0.0
-            )
-
-    @api.depends(
-        "hours_remaining",
-        "hours_included",
-        "state",
-        "company_id.support_low_balance_hours",
-        "company_id.support_low_balance_percent",
-    )
-    def _compute_is_low_balance(self):
-        for contract in self:
-            contract.is_low_balance = bool(
-                contract.state in ("confirmed", "active")
-                and contract._is_below_low_balance_threshold()
-            )
-
     def _compute_session_count(self):
         data = self.env["support.session"]._read_group(
             [("contract_id", "in", self.ids)], ["contract_id"], ["__count"]
@@ -391,25 +236,6 @@ class SupportContract(models.Model):
         counts = {contract.id: count for contract, count in data}
         for contract in self:
             contract.session_count = counts.get(contract.id, 0)
-
-    @api.depends("period_ids.state")
-    def _compute_current_period_id(self):
-        for contract in self:
-            contract.current_period_id = contract.period_ids.filtered(
-                lambda p: p.state == "open"
-            )[:1]
-
-    @api.depends("kind", "amount_total", "policy_version_id.deposit_percent")
-    def _compute_amount_deposit(self):
-        for contract in self:
-            if contract.kind == "project":
-                contract.amount_deposit = contract.currency_id.round(
-                    contract.amount_total
-                    * contract.policy_version_id.deposit_percent
-                    / 100.0
-                )
-            else:
-                contract.amount_deposit = 0.0
 
     @api.depends("name", "partner_id")
     @api.depends_context("support_contract_show_partner")
@@ -422,27 +248,6 @@ class SupportContract(models.Model):
             for contract in self.filtered("partner_id"):
                 contract.display_name = f"{contract.partner_id.name} · {contract.name}"
         return result
-
-    @api.depends("project_item_ids.weight", "project_item_ids.progress")
-    def _compute_project_progress(self):
-        for contract in self:
-            contract.project_progress = sum(
-                item.weight * item.progress / 100.0
-                for item in contract.project_item_ids
-            )
-
-    @api.depends("revision_ids.is_extra")
-    def _compute_revision_count(self):
-        for contract in self:
-            contract.revision_count = len(contract.revision_ids)
-            contract.revision_extra_count = len(
-                contract.revision_ids.filtered("is_extra")
-            )
-
-    @api.depends("breach_ids")
-    def _compute_breach_count(self):
-        for contract in self:
-            contract.breach_count = len(contract.breach_ids)
 
     @api.depends("claim_ids")
     def _compute_claim_count(self):
@@ -773,19 +578,6 @@ class SupportContract(models.Model):
         )._close()
         self.write({"state": "cancelled", "date_end": date})
 
-    def action_open_cancellation(self):
-        """Open the cancellation wizard: the quote, then the client's choice."""
-        self.ensure_one()
-        self._check_state(CANCELLABLE_STATES, _("Cancelling"))
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Cancel %(contract)s", contract=self.name),
-            "res_model": "support.contract.cancel",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_contract_id": self.id},
-        }
-
     def action_log_session(self):
         """Open a session log form prefilled for this contract."""
         self.ensure_one()
@@ -803,37 +595,9 @@ class SupportContract(models.Model):
             },
         }
 
-    def action_view_cancellation(self):
-        """Open the cancellation of this contract."""
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "support.cancellation",
-            "res_id": self.cancellation_ids[:1].id,
-            "view_mode": "form",
-        }
-
-    def action_view_revisions(self):
-        """List the revision rounds of this project."""
-        return self._action_view_related("asesorateya_support.support_revision_action")
-
-    def action_view_breaches(self):
-        """List the objective breaches recorded on this project."""
-        return self._action_view_related("asesorateya_support.support_breach_action")
-
     def action_view_claims(self):
         """List the claims about this contract."""
         return self._action_view_related("asesorateya_support.support_claim_action")
-
-    def action_new_revision(self):
-        """Open the form of the next revision round of this project."""
-        self.ensure_one()
-        self._check_takes_revisions()
-        return self._action_new_related("support.revision", _("Revision round"))
-
-    def action_new_breach(self):
-        """Open the form of a new objective breach of this project."""
-        return self._action_new_related("support.breach", _("Objective breach"))
 
     def action_new_claim(self):
         """Open the form of a new claim about this contract."""
@@ -858,106 +622,6 @@ class SupportContract(models.Model):
         action["context"] = {"default_contract_id": self.id}
         return action
 
-    def action_view_credits(self):
-        """Open the credits this contract gave."""
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "asesorateya_support.support_credit_action"
-        )
-        action["domain"] = [("contract_id", "=", self.id)]
-        action["context"] = {"create": False}
-        if len(self.credit_ids) == 1:
-            action.update(
-                view_mode="form", views=[(False, "form")], res_id=self.credit_ids.id
-            )
-        return action
-
-    def action_convert_to_credit(self, reason):
-        """Convert a diagnosis or incident that exceeds its scope into a credit.
-
-        Policy §5: when the case turns out larger than the service, the amount
-        paid can go to an hour bag, a diagnosis or a larger service. Once its
-        session was held, the whole amount paid becomes a credit in the
-        client's favour, valid for the months of the contract's policy version
-        from today. A contract is converted once; a running one is closed.
-
-        :param str reason: why the case exceeds the scope, told to the client
-        :return: the ``support.credit``
-        """
-        self.ensure_one()
-        self.check_access_rights("write")
-        self.check_access_rule("write")
-        if not (reason or "").strip():
-            raise UserError(
-                _("Say why the case exceeds the scope: a reason is required.")
-            )
-        if self.kind not in SINGLE_SESSION_KINDS:
-            raise UserError(
-                _(
-                    "Only a diagnosis or an incident is converted into a credit "
-                    "(policy §5); %(contract)s is not one.",
-                    contract=self.name,
-                )
-            )
-        # Serialise two conversions of the same contract: the second waits,
-        # then sees the credit (a unique index guards it too).
-        self._lock_for_consumption()
-        self.invalidate_recordset(["state", "credit_ids"])
-        if self.credit_ids.filtered(lambda credit: credit.origin == "conversion"):
-            raise UserError(
-                _(
-                    "%(contract)s was already converted into a credit.",
-                    contract=self.name,
-                )
-            )
-        self._check_state(("active", "done"), _("Converting into a credit"))
-        if self.state == "active" and not self.session_ids:
-            raise UserError(
-                _(
-                    "The session of %(contract)s has not been held yet: log it "
-                    "before converting the service into a credit.",
-                    contract=self.name,
-                )
-            )
-        if self.currency_id.compare_amounts(self.amount_paid, 0.0) <= 0:
-            raise UserError(
-                _(
-                    "Nothing was paid for %(contract)s: there is nothing to "
-                    "convert into a credit.",
-                    contract=self.name,
-                )
-            )
-        today = fields.Date.context_today(self)
-        credit = self.env["support.credit"]._issue(
-            self.partner_id,
-            self.amount_paid,
-            "conversion",
-            today,
-            self._get_policy_version(),
-            contract_id=self.id,
-            company_id=self.company_id.id,
-            reason=reason,
-        )
-        if self.state == "active":
-            self.action_done()
-        self.message_post(
-            body=_(
-                "The case exceeds the scope of %(contract)s: %(reason)s. "
-                "As the policy provides (§5), the amount paid, %(amount)s, "
-                "becomes a credit in your favour (%(credit)s) for an hour bag, "
-                "a diagnosis or a larger AsesórateYa service, valid until "
-                "%(date)s.",
-                contract=self.name,
-                reason=reason.strip().rstrip("."),
-                amount=format_amount(self.env, credit.amount, self.currency_id),
-                credit=credit.name,
-                date=format_date(self.env, credit.date_expiry),
-            ),
-            partner_ids=self.partner_id.ids,
-            subtype_xmlid="mail.mt_comment",
-        )
-        return credit
-
     def action_view_sessions(self):
         """List the session logs of this contract."""
         self.ensure_one()
@@ -976,7 +640,9 @@ class SupportContract(models.Model):
 
         Two logs drawing on one bag at the same time would otherwise both see
         the same balance; with the row lock the second waits, then fails with
-        a serialization error that Odoo retries against the new balance.
+        a serialization error that Odoo retries against the new balance. The
+        cancellation, the conversion into a credit, the revision rounds and
+        the cycle cron take the same lock.
         """
         if self.ids:
             self.env.cr.execute(
@@ -984,35 +650,33 @@ class SupportContract(models.Model):
                 [tuple(self.ids)],
             )
 
-    def _update_state_after_consumption(self):
-        """Move contracts whose balance ran out, or came back, to the right state."""
-        for contract in self:
-            if contract.state not in ("active", "exhausted"):
-                continue
-            remaining = contract.hours_remaining
-            if contract.kind in SINGLE_SESSION_KINDS:
-                if float_is_zero(remaining, precision_digits=4):
-                    contract.write(
-                        {
-                            "state": "done",
-                            "date_end": fields.Date.context_today(self),
-                        }
-                    )
-            elif contract.kind == "hour_bag":
-                exhausted = float_is_zero(remaining, precision_digits=4)
-                if exhausted and contract.state == "active":
-                    contract.state = "exhausted"
-                elif not exhausted and contract.state == "exhausted":
-                    contract.state = "active"
+    def _get_policy_version(self):
+        """The policy version that governs this contract: the one in force
+        when the client bought or accepted (agency policy §8.1).
+
+        :raise UserError: when none does (no default policy in Settings)
+        """
+        self.ensure_one()
+        if not self.policy_version_id:
+            raise UserError(
+                _(
+                    "No cancellation policy governs %(contract)s: set a default "
+                    "policy in Settings > Odoo Support.",
+                    contract=self.name,
+                )
+            )
+        return self.policy_version_id
 
     @api.model
     def _get_needs_attention_domain(self):
         """Contracts a consultant should look at today (the desk's filter).
 
-        Low on hours; waiting for the client's information or paused (§9);
+        Low on hours; waiting for the client's information or paused (§9),
+        which includes a retainer paused because a cycle invoice is unpaid
+        after the grace (§8, ``support.contract.period._cron_pause_unpaid``);
         a written claim not answered by its due date (agency policy §7.2).
-        Modules extend the list: e.g. monthly billing adds the cycles whose
-        invoice is unpaid, with ``expression.OR([super()..., [...]])``.
+        Other modules extend the list with ``expression.OR([super()...,
+        [...]])``.
         """
         today = fields.Date.context_today(self)
         # As the superuser: a salesman reads contracts but not claims; only
@@ -1033,233 +697,12 @@ class SupportContract(models.Model):
                 [("is_low_balance", "=", True)],
                 [("state", "in", ("waiting", "paused"))],
                 [("id", "in", overdue_claims.contract_id.ids)],
-                # Hook: an unpaid monthly cycle belongs here once cycles are
-                # invoiced; there is no period invoice field yet.
             ]
         )
 
-    @api.model
-    def _get_bag_for_partner_domain(self, partner, date):
-        return [
-            ("partner_id", "=", partner.commercial_partner_id.id),
-            ("kind", "=", "hour_bag"),
-            ("state", "in", LOGGABLE_STATES),
-            ("hours_remaining", ">", 0),
-            "|",
-            ("date_expiry", "=", False),
-            ("date_expiry", ">=", date),
-        ]
-
-    @api.model
-    def _find_bag_for_partner(self, partner, date):
-        """The hour bag a session of ``partner`` draws from when none is named.
-
-        The bag that expires first, then the oldest (policy of several bags).
-
-        :return: a ``support.contract`` record, possibly empty
-        """
-        bags = self.search(self._get_bag_for_partner_domain(partner, date))
-        return bags.sorted(
-            lambda bag: (
-                bag.date_expiry or fields.Date.to_date("9999-12-31"),
-                bag.date_purchase,
-                bag.id,
-            )
-        )[:1]
-
-    def _get_balance_for(self, date):
-        """Hours allowed and used that a log on ``date`` draws on.
-
-        :return: ``(allowed, used, period)``: the cycle's figures for a
-            monthly retainer, the contract's otherwise
-        """
-        self.ensure_one()
-        if self.kind == "monthly":
-            period = self._period_for(date)
-            return period.hours_allowed, period.hours_used, period
-        return self.hours_included, self.hours_used, self.env["support.contract.period"]
-
-    def _period_for(self, date):
-        """The monthly cycle of this contract that covers ``date``, if any."""
-        self.ensure_one()
-        covering = self.period_ids.filtered(
-            lambda p: p.date_start <= date <= p.date_end
-        )
-        return covering[:1]
-
     # ------------------------------------------------------------------
-    # Billing of monthly retainers (policy §8)
-    # ------------------------------------------------------------------
-    def _notify_period_invoice(self, invoice):
-        """Tell the client that the invoice of a new cycle was issued.
-
-        Hook for the email of the cycle invoice; for now a note in the chatter.
-
-        :param invoice: the posted ``account.move`` of the cycle
-        """
-        self.ensure_one()
-        self.message_post(
-            body=_(
-                "Invoice %(invoice)s of %(amount)s issued for the new cycle, "
-                "payable in advance (policy §8).",
-                invoice=invoice.name,
-                amount=format_amount(
-                    self.env, invoice.amount_total, invoice.currency_id
-                ),
-            ),
-            subtype_xmlid="mail.mt_note",
-        )
-
-    def _pause_for_payment(self, periods):
-        """Pause this running retainer: the invoices of ``periods`` are overdue.
-
-        :param periods: the ``support.contract.period`` records whose invoice
-            is unpaid after the grace
-        """
-        self.ensure_one()
-        invoices = periods.invoice_id.sudo()
-        self.action_pause(
-            _(
-                "Invoice %(invoices)s is still unpaid more than %(days)s days "
-                "after it was due: the monthly support is paid in advance "
-                "(policy §8). The service resumes as soon as it is paid.",
-                invoices=", ".join(invoices.mapped("name")),
-                days=self.company_id.support_billing_grace_days,
-            )
-        )
-        self.payment_hold = True
-
-    def _resume_after_payment(self):
-        """Resume the retainers paused for non-payment that owe nothing overdue.
-
-        Called when an invoice is paid; a contract paused for another reason
-        stays paused.
-        """
-        today = fields.Date.context_today(self)
-        for contract in self.filtered(lambda c: c.state == "paused" and c.payment_hold):
-            if contract.period_ids._get_overdue(today):
-                continue
-            contract.action_resume()
-
-    @api.model
-    def _cron_expire_bags(self):
-        """Close hour bags whose validity is over; their unused hours expire."""
-        Company = self.env["res.company"]
-        bags = self.search(
-            [
-                ("kind", "=", "hour_bag"),
-                ("state", "in", ("confirmed", "active", "waiting", "paused")),
-                ("date_expiry", "<", Company._support_upper_today()),
-            ]
-        )
-        # Over where the client's company is, not while its last day goes on.
-        bags = Company._support_filter_before_today(bags, "date_expiry")
-        for bag in bags:
-            bag.message_post(
-                body=_(
-                    "The bag's validity ended on %(date)s; %(hours)s unused "
-                    "hours expired.",
-                    date=bag.date_expiry,
-                    hours=bag.hours_remaining,
-                )
-            )
-        for company in bags.company_id:
-            bags.filtered(lambda b, c=company: b.company_id == c).write(
-                {"state": "done", "date_end": company._support_today()}
-            )
-        return bags
-
-    def _is_below_low_balance_threshold(self):
-        """Whether the hours left are at or below the company's low-balance
-        threshold, in hours or in percent of the hours included.
-
-        Only hour bags and monthly retainers have a balance to watch.
-        """
-        self.ensure_one()
-        company = self.company_id
-        return bool(
-            self.kind in ("hour_bag", "monthly")
-            and self.hours_included
-            and (
-                self.hours_remaining <= company.support_low_balance_hours
-                or 100.0 * self.hours_remaining / self.hours_included
-                <= company.support_low_balance_percent
-            )
-        )
-
-    def _get_balance_level(self):
-        """How close the balance is to its end.
-
-        :return: ``exhausted`` when no hour is left (of the bag, or of the
-            current cycle), ``low`` at or below the low-balance threshold,
-            else ``none``
-        """
-        self.ensure_one()
-        if float_is_zero(self.hours_remaining, precision_digits=4):
-            return "exhausted"
-        return "low" if self._is_below_low_balance_threshold() else "none"
-
-    def _update_balance_alert(self):
-        """Warn the client, once, when the hours left get low and when they run out.
-
-        Called after every log, corrections included (policy §4, §6). The
-        level reached is kept in ``balance_alert`` (with the cycle it is
-        about, for a monthly retainer, whose every cycle starts unwarned), so
-        re-running this sends nothing new. A warning is sent only when the
-        level rises: to ``low`` from ``none``, to ``exhausted`` from below.
-        Hours given back by a correction lower the level and re-arm the
-        warnings, so a later crossing is told again; a correction that leaves
-        the balance low after it ran out sends nothing. Each warning also
-        gives the consultant an activity to propose the next step.
-        """
-        for contract in self:
-            if contract.kind not in ("hour_bag", "monthly") or contract.state not in (
-                "active",
-                "exhausted",
-            ):
-                continue
-            period = contract.current_period_id
-            level = contract._get_balance_level()
-            previous = contract.balance_alert
-            if contract.balance_alert_period_id != period:
-                previous = "none"
-            if level == previous:
-                continue
-            contract.sudo().write(
-                {"balance_alert": level, "balance_alert_period_id": period.id}
-            )
-            rank = BALANCE_ALERT_LEVELS.index
-            if rank(level) > rank(previous):
-                contract._send_balance_alert(level)
-
-    def _send_balance_alert(self, level):
-        """Email the client the ``low`` or ``exhausted`` warning, and ask the
-        consultant to propose an additional bag or the alternative."""
-        self.ensure_one()
-        self._send_client_mail(BALANCE_MAIL_TEMPLATES[level])
-        hours = _format_hours(self.hours_remaining)
-        if level == "low":
-            summary = _(
-                "Low balance on %(contract)s: %(hours)s h left",
-                contract=self.name,
-                hours=hours,
-            )
-            note = _(
-                "The client was warned that the hours are about to run out. "
-                "Propose an additional hour bag or agree on the most "
-                "convenient alternative (policy §4, §6)."
-            )
-        else:
-            summary = _("Hours run out on %(contract)s", contract=self.name)
-            note = _(
-                "The client was told that no hour is left. Agree with them on "
-                "an additional hour bag or on how to continue before any more "
-                "work (policy §5, §6)."
-            )
-        self._schedule_support_activity(summary, note)
-
-    # ------------------------------------------------------------------
-    # Client emails (policy §2, §3, §4, §9, §11)
+    # Client emails: to whom and through which channel (policy §2, §3);
+    # the sending is support.client.mail.mixin's
     # ------------------------------------------------------------------
     def _get_client_contact(self):
         """The person the client's emails are addressed to: the contact who
@@ -1268,171 +711,36 @@ class SupportContract(models.Model):
         :return: a ``res.partner``
         """
         self.ensure_one()
-        return self.sudo().sale_order_id.partner_id or self.partner_id
-
-    def _get_mail_partner(self):
-        """The recipient of the client's emails: the contact who bought when
-        they have an email, else the client company when it has one.
-
-        :return: a ``res.partner``, empty when nobody at the client has an
-            email (see ``_send_client_mail``)
-        """
-        self.ensure_one()
-        candidates = self._get_client_contact() | self.partner_id
-        return candidates.filtered("email")[:1]
+        return self.sudo().sale_order_id.partner_id or super()._get_client_contact()
 
     def _get_support_email(self):
         """The formal channel (policy §3): the plan's email, else the company's."""
         self.ensure_one()
-        company = self.company_id
-        return (
-            self.plan_id.contact_email
-            or company.support_contact_email
-            or company.email
-            or ""
-        )
+        return self.plan_id.contact_email or super()._get_support_email()
 
     def _get_support_whatsapp(self):
         """The complementary WhatsApp channel: the plan's, else the company's."""
         self.ensure_one()
-        return (
-            self.plan_id.whatsapp_number
-            or self.company_id.support_whatsapp_number
-            or ""
-        )
+        return self.plan_id.whatsapp_number or super()._get_support_whatsapp()
 
     def _get_booking_url(self):
         """Where the client books sessions: the plan's page, else the company's."""
         self.ensure_one()
-        return self.plan_id.booking_url or self.company_id.support_booking_url or ""
+        return self.plan_id.booking_url or super()._get_booking_url()
 
-    def _get_support_responsible(self):
-        """Who follows up what the client must be told: the consultant, else a
-        support manager of the company.
+    def _get_support_responsible(self, active_only=False):
+        """Who follows up what the client must be told or asks: the
+        consultant, else a support manager of the company.
 
+        :param bool active_only: pass over a consultant whose user is archived
+            (the client's requests from the portal)
         :return: a ``res.users``, possibly empty
         """
         self.ensure_one()
         user = self.user_id
-        if user and not user.share:
+        if user and (user.active or not active_only) and not user.share:
             return user
-        return self.company_id._get_support_manager()
-
-    def _get_mail_author(self):
-        """The author of the client's emails: the internal user acting, else
-        the consultant, else the company (a client acting in the portal, the
-        public user of the shop)."""
-        self.ensure_one()
-        user = self.env.user
-        if not user.share and not user._is_superuser():
-            return user.partner_id
-        responsible = self._get_support_responsible()
-        return responsible.partner_id or self.company_id.partner_id
-
-    def _schedule_support_activity(self, summary, note):
-        """A to-do for the consultant on this contract, due today."""
-        self.ensure_one()
-        self.sudo().activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=summary,
-            note=note,
-            user_id=self._get_support_responsible().id or self.env.uid,
-        )
-
-    def _send_client_mail(self, template_xmlid, record=None):
-        """Email the client the template ``template_xmlid`` rendered on
-        ``record`` (default: this contract), through the mail queue.
-
-        The message is posted on this contract's chatter as a comment: the
-        client's whole correspondence stays on the contract, visible in the
-        portal. It is never sent at once (``mail_notify_force_send``): the
-        mail queue sends it after the commit, and keeps it, failed, to send
-        again if the mail server is down. When nobody at the client has an
-        email, the message is still posted, to nobody outside the team, and
-        the consultant gets an activity to reach the client by another
-        channel; nothing fails.
-
-        :param str template_xmlid: a ``mail.template`` of this contract's
-            model or of ``record``'s
-        :param record: the record the template is about (a cycle, a
-            cancellation), default this contract
-        :return: the ``mail.message`` posted, or an empty one when the
-            template was deleted
-        """
-        self.ensure_one()
-        message = self.env["mail.message"]
-        template = self.env.ref(template_xmlid, raise_if_not_found=False)
-        if not template:
-            return message
-        record = record or self
-        values = template.sudo()._generate_template(
-            record.ids,
-            [
-                "subject",
-                "body_html",
-                "email_from",
-                "partner_to",
-                "email_to",
-                "email_cc",
-            ],
-            find_or_create_partners=True,
-        )[record.id]
-        partners = self.env["res.partner"].sudo().browse(values.get("partner_ids"))
-        reachable = partners.filtered("email")
-        # Odoo notifies nobody of their own actions; a client who acts
-        # themselves (buys in the shop, cancels in the portal) is still told.
-        notify_author = self.env.user.partner_id in reachable
-        message = (
-            self.sudo()
-            .with_context(mail_notify_force_send=False, mail_create_nosubscribe=True)
-            .message_post(
-                subject=values.get("subject"),
-                body=values.get("body_html") or "",
-                email_from=values.get("email_from") or None,
-                author_id=self._get_mail_author().id,
-                partner_ids=reachable.ids,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                mail_auto_delete=template.auto_delete,
-                notify_author=notify_author,
-            )
-        )
-        if reachable:
-            self._trigger_mail_queue()
-        else:
-            self._schedule_reach_client(values)
-        return message.sudo(False)
-
-    @api.model
-    def _trigger_mail_queue(self):
-        """Have the mail queue run within moments, once this transaction is
-        committed, rather than at its next hourly run."""
-        cron = self.env.ref(
-            "mail.ir_cron_mail_scheduler_action", raise_if_not_found=False
-        )
-        if cron:
-            cron.sudo()._trigger()
-
-    def _schedule_reach_client(self, values):
-        """Ask the consultant to tell the client what an email would have said.
-
-        :param dict values: the rendered ``subject`` and ``body_html``
-        """
-        self.ensure_one()
-        contact = self._get_client_contact()
-        self._schedule_support_activity(
-            _("Reach the client: %(subject)s", subject=values.get("subject") or ""),
-            Markup("<p>%s</p>%s")
-            % (
-                _(
-                    "%(client)s has no email address, so this email was not "
-                    "sent. Tell them by phone or WhatsApp and add their email "
-                    "to the contact.",
-                    client=contact.display_name,
-                ),
-                values.get("body_html") or "",
-            ),
-        )
+        return super()._get_support_responsible(active_only)
 
     def _send_purchase_mail(self):
         """Send the confirmation (diagnosis, incident, hour bag) or welcome
@@ -1443,581 +751,3 @@ class SupportContract(models.Model):
                 continue
             contract._send_client_mail(template)
             contract.sudo().date_purchase_mail = fields.Datetime.now()
-
-    # ------------------------------------------------------------------
-    # Projects (agency policy §4.3)
-    # ------------------------------------------------------------------
-    def _check_items_editable(self, action, before_start_only=False):
-        """Items of a closed project, or their weights once work began, are kept."""
-        for contract in self:
-            closed = contract.state in CLOSED_STATES
-            if closed or (before_start_only and contract.date_start):
-                raise UserError(
-                    _(
-                        "%(action)s is not possible on %(contract)s once %(when)s.",
-                        action=action,
-                        contract=contract.name,
-                        when=_("it is closed") if closed else _("work has started"),
-                    )
-                )
-
-    def _check_project_items(self):
-        """A project's items must weigh 100% in all before work starts."""
-        for contract in self.filtered(lambda c: c.kind == "project"):
-            if not contract.project_item_ids:
-                raise UserError(
-                    _(
-                        "%(contract)s has no deliverable items: list them with "
-                        "their weights before the work starts.",
-                        contract=contract.name,
-                    )
-                )
-            total = sum(contract.project_item_ids.mapped("weight"))
-            if (
-                contract.currency_id.compare_amounts(total, 100.0)
-                and abs(total - 100.0) > 1e-6
-            ):
-                raise UserError(
-                    _(
-                        "The weights of the items of %(contract)s add up to "
-                        "%(total)s%%, not 100%%.",
-                        contract=contract.name,
-                        total=total,
-                    )
-                )
-
-    # ------------------------------------------------------------------
-    # Revision rounds (agency policy §5.3)
-    # ------------------------------------------------------------------
-    def _check_takes_revisions(self):
-        """Only a running project takes revision rounds."""
-        self.ensure_one()
-        if self.kind != "project":
-            raise UserError(_("Only a project has revision rounds."))
-        self._check_state(REVISION_STATES, _("Recording a revision round"))
-
-    def _prepare_revision_values(self, number):
-        """Values of the ``number``-th revision round of this project.
-
-        A round beyond those the policy version includes is billed: its sale
-        line is made here.
-        """
-        self.ensure_one()
-        version = self._get_policy_version()
-        values = {"number": number, "is_extra": False, "price": 0.0}
-        if number > version.revision_rounds_included:
-            line = self._create_extra_revision_line(number, version)
-            values.update(
-                is_extra=True,
-                price=version.revision_round_price,
-                sale_line_id=line.id,
-            )
-        return values
-
-    def _get_revision_sale_order(self):
-        """The order an extra round is billed on.
-
-        The project's order while it takes new lines (a confirmed order does),
-        else the quotation of an earlier extra round still in draft, else a
-        new quotation for the client.
-        """
-        self.ensure_one()
-        order = self.sudo().sale_order_id
-        if order and order.state != "cancel" and not order.locked:
-            return order
-        earlier = (
-            self.sudo()
-            .revision_ids.sale_line_id.order_id.filtered(
-                lambda o: o.state in ("draft", "sent")
-            )
-            .sorted("id")[-1:]
-        )
-        if earlier:
-            return earlier
-        return (
-            self.env["sale.order"]
-            .sudo()
-            .with_company(self.company_id)
-            .create(
-                {
-                    "partner_id": self.partner_id.id,
-                    "company_id": self.company_id.id,
-                    "origin": self.name,
-                }
-            )
-        )
-
-    def _create_extra_revision_line(self, number, version):
-        """Bill the ``number``-th revision round at the version's price.
-
-        The price includes IVA: the line takes the taxes of the project's
-        sale line, else the company's default sale tax, and a unit price that
-        gives that total whether the taxes are included in it or not.
-
-        :return: the new ``sale.order.line``
-        """
-        self.ensure_one()
-        company = self.company_id
-        product = self.env.ref(EXTRA_ROUND_PRODUCT_XMLID).sudo()
-        order = self._get_revision_sale_order()
-        taxes = self.sudo().sale_line_id.tax_id or company.sudo().account_sale_tax_id
-        taxes = order.fiscal_position_id.map_tax(taxes)
-        price = self.currency_id._convert(
-            version.revision_round_price,
-            order.currency_id,
-            company,
-            fields.Date.context_today(self),
-        )
-        return (
-            self.env["sale.order.line"]
-            .sudo()
-            .with_company(company)
-            .create(
-                {
-                    "order_id": order.id,
-                    "product_id": product.id,
-                    "name": _(
-                        "Extra revision round %(number)s of %(project)s "
-                        "(agency policy §5.3)",
-                        number=number,
-                        project=self.name,
-                    ),
-                    "product_uom_qty": 1.0,
-                    "price_unit": self._get_price_unit_for_total(
-                        price, taxes, order.currency_id
-                    ),
-                    "tax_id": [Command.set(taxes.ids)],
-                }
-            )
-        )
-
-    @api.model
-    def _get_price_unit_for_total(self, total, taxes, currency):
-        """The unit price whose total, taxes included, is ``total``.
-
-        Prices of the agency policy include IVA; a line whose taxes are not
-        included in its price needs the price before taxes, unrounded so that
-        the line's total comes back to ``total``.
-
-        :param float total: the price, taxes included
-        :param taxes: the ``account.tax`` records of the line
-        :param currency: the ``res.currency`` of the line
-        :return: the unit price to put on the line
-        :raise UserError: on a mix of taxes included and not included
-        """
-        if all(tax.price_include for tax in taxes):
-            return total
-        if any(tax.price_include for tax in taxes):
-            raise UserError(
-                _(
-                    "The taxes %(taxes)s mix prices with and without taxes "
-                    "included: bill the extra revision round by hand.",
-                    taxes=", ".join(taxes.mapped("name")),
-                )
-            )
-        return taxes.with_context(force_price_include=True, round=False).compute_all(
-            total, currency=currency
-        )["total_excluded"]
-
-    # ------------------------------------------------------------------
-    # Cancellation policy (support policy §10, agency policy §3, §4)
-    # ------------------------------------------------------------------
-    def _get_policy_version(self):
-        self.ensure_one()
-        if not self.policy_version_id:
-            raise UserError(
-                _(
-                    "No cancellation policy governs %(contract)s: set a default "
-                    "policy in Settings > Odoo Support.",
-                    contract=self.name,
-                )
-            )
-        return self.policy_version_id
-
-    def cancellation_quote(self, request_date=None):
-        """What cancelling this contract on ``request_date`` gives the client.
-
-        The single source of truth of every cancellation: the wizard, the
-        portal and the reports show it, and a confirmed cancellation stores
-        it. It never writes. The maths live in
-        :func:`odoo.addons.asesorateya_support.policy.compute_quote`; this
-        method gathers the facts (the policy version that governs the
-        contract, the hours used, the current cycle, the project's progress)
-        with a constant number of queries, whatever the number of logs.
-
-        :param request_date: the day the client asked (default: today)
-        :return: a dict with exactly the keys ``phase``, ``legal_basis``,
-            ``amount_paid``, ``work_done_amount``, ``refundable_amount``,
-            ``refund_amount``, ``credit_amount``, ``extra_invoice_amount``,
-            ``credit_expiry_date`` and ``explanation``: amounts in the
-            contract currency, IVA included, never negative; the explanation
-            in Spanish, citing the policy clause
-        :raise UserError: on a request dated before the purchase or in the
-            future, a project whose items do not weigh 100%, or no policy
-        """
-        self.ensure_one()
-        today = fields.Date.context_today(self)
-        request_date = to_date(request_date, _("The request date")) or today
-        if request_date > today:
-            raise UserError(_("A cancellation request cannot be dated in the future."))
-        if request_date < self.date_purchase:
-            raise UserError(
-                _(
-                    "The request (%(date)s) cannot precede the purchase of "
-                    "%(contract)s (%(purchase)s).",
-                    date=format_date(self.env, request_date),
-                    contract=self.name,
-                    purchase=format_date(self.env, self.date_purchase),
-                )
-            )
-        version = self._get_policy_version()
-        facts = dict(
-            version._terms_for_quote(),
-            kind=self.kind,
-            request_date=request_date,
-            date_purchase=self.date_purchase,
-            date_start=self.date_start,
-            amount_paid=self.amount_paid,
-            rounding=self.currency_id.rounding,
-        )
-        period = self.env["support.contract.period"]
-        if self.kind == "hour_bag":
-            facts.update(hours_included=self.hours_included, hours_used=self.hours_used)
-        elif self.kind == "monthly":
-            period = self._period_for(request_date)
-            facts.update(
-                has_period=bool(period),
-                period_fee=period.fee_amount,
-                period_hours=period.hours_base,
-                period_hours_used=period.hours_used,
-                period_hours_carried_in=period.hours_carried_in,
-            )
-        elif self.kind == "project":
-            if self.date_start:
-                self._check_project_items()
-            facts.update(
-                project_total=self.amount_total,
-                deposit_amount=self.amount_deposit,
-                project_progress=weighted_progress(
-                    [(i.weight, i.progress) for i in self.project_item_ids]
-                    or [(100, 0)],
-                    version.progress_step_percent,
-                ),
-            )
-        quote, details = compute_quote(**facts)
-        for key in QUOTE_KEYS[2:8]:
-            quote[key] = float(quote[key])
-        quote["explanation"] = self._cancellation_explanation(
-            quote, details, version, request_date, period
-        )
-        return quote
-
-    def action_cancel_by_policy(
-        self, request_date=None, preference="policy", reason=None, channel="backend"
-    ):
-        """Cancel the contract as its policy says, and settle what was paid.
-
-        The quote of ``request_date`` is stored in a ``support.cancellation``
-        with the decision. A refund the policy does not grant by itself (the
-        client prefers a refund to the credit, or the policy asks for a
-        review) waits for a manager, unless a manager records it; everything
-        else is settled at once. Work done beyond what was paid (projects) is
-        invoiced. The contract is cancelled on the request date and takes no
-        more logs.
-
-        :param str preference: what the client asked for: ``policy`` (the
-            policy's outcome), ``credit`` or ``refund``
-        :param str channel: ``backend`` or ``portal``
-        :return: the ``support.cancellation``
-        """
-        self.ensure_one()
-        if preference not in ("policy", "credit", "refund"):
-            raise UserError(_("Choose a credit, a refund or what the policy says."))
-        check_text(reason, _("The reason of the cancellation"))
-        # Serialise two confirmations of the same cancellation: the second
-        # waits, then sees the contract cancelled.
-        self._lock_for_consumption()
-        self.invalidate_recordset(["state"])
-        if self.state == "cancelled" or self.cancellation_ids:
-            raise UserError(_("%(contract)s is already cancelled.", contract=self.name))
-        self._check_state(CANCELLABLE_STATES, _("Cancelling"))
-        quote = self.cancellation_quote(request_date)
-        request_date = fields.Date.to_date(request_date) or fields.Date.context_today(
-            self
-        )
-        [(last_log,)] = self.env["support.session"]._read_group(
-            [("contract_id", "=", self.id)], [], ["date:max"]
-        )
-        if last_log and last_log > request_date:
-            raise UserError(
-                _(
-                    "A session was logged on %(date)s, after the request date: "
-                    "date the request on or after the last session.",
-                    date=format_date(self.env, last_log),
-                )
-            )
-        version = self.policy_version_id
-        if not quote["refundable_amount"]:
-            decision, pending = "none", False
-        elif preference == "credit":
-            decision, pending = "credit", False
-        elif quote["refund_amount"]:
-            decision, pending = "refund", False
-        elif quote["credit_amount"] and preference == "policy":
-            decision, pending = "credit", False
-        else:
-            # A refund instead of the credit, or a policy that asks for review.
-            decision = "refund" if preference == "refund" else False
-            is_manager = self.env.user.has_group(
-                "asesorateya_support.asesorateya_support_group_manager"
-            )
-            needs_manager = not quote["credit_amount"] or version.refund_needs_approval
-            pending = needs_manager and not (is_manager and decision)
-        cancellation = (
-            self.env["support.cancellation"]
-            .sudo()
-            .create(
-                {
-                    "contract_id": self.id,
-                    "policy_version_id": version.id,
-                    "request_date": request_date,
-                    "requested_by_id": self.env.user.id,
-                    "channel": channel,
-                    "reason": reason,
-                    "client_preference": preference,
-                    "phase": quote["phase"],
-                    "legal_basis": quote["legal_basis"],
-                    "amount_paid": quote["amount_paid"],
-                    "work_done_amount": quote["work_done_amount"],
-                    "refundable_amount": quote["refundable_amount"],
-                    "quote_refund_amount": quote["refund_amount"],
-                    "quote_credit_amount": quote["credit_amount"],
-                    "extra_invoice_amount": quote["extra_invoice_amount"],
-                    "credit_expiry_date": quote["credit_expiry_date"],
-                    "explanation": quote["explanation"],
-                    "state": "to_approve" if pending else "done",
-                }
-            )
-        )
-        self._set_cancelled(request_date)
-        # A note for the team: the client is emailed the request (when it
-        # waits for a manager) and the settlement, each with the quote.
-        self.message_post(
-            body=_(
-                "Cancellation requested on %(date)s (%(name)s).\n%(explanation)s",
-                date=format_date(self.env, request_date),
-                name=cancellation.name,
-                explanation=quote["explanation"],
-            ),
-        )
-        if quote["extra_invoice_amount"]:
-            cancellation.extra_move_id = cancellation._create_move(
-                "out_invoice",
-                quote["extra_invoice_amount"],
-                _(
-                    "Work done on %(contract)s beyond what was paid "
-                    "(cancellation %(name)s)",
-                    contract=self.name,
-                    name=cancellation.name,
-                ),
-            )
-        if pending:
-            cancellation._schedule_approval()
-            self._send_client_mail(CANCELLATION_REQUEST_MAIL_TEMPLATE, cancellation)
-        else:
-            cancellation._settle(decision, user=self.env.user)
-        return cancellation.sudo(self.env.su)
-
-    def _get_explanation_lang(self):
-        """The language of a quote's explanation: the client's when it speaks
-        Spanish, else the installed Spanish closest to Chile (the policies
-        are Spanish documents), else the user's."""
-        self.ensure_one()
-        if (self.partner_id.lang or "").startswith("es"):
-            return self.partner_id.lang
-        installed = [code for code, _name in self.env["res.lang"].get_installed()]
-        for code in ["es_CL"] + sorted(c for c in installed if c.startswith("es")):
-            if code in installed:
-                return code
-        return self.env.lang
-
-    def _cancellation_explanation(self, quote, details, version, request_date, period):
-        """The quote told to the client, citing the policy clause."""
-        # ``_()`` reads the language from ``self``: rebinding it is the point.
-        self = self.with_context(lang=self._get_explanation_lang())  # pylint: disable=self-cls-assignment
-        env = self.env
-        currency = self.currency_id
-
-        def money(value):
-            return format_amount(env, float(value), currency)
-
-        def day(value):
-            return format_date(env, value)
-
-        is_agency = self.kind == "project"
-        lines = [
-            _(
-                "Governed by %(policy)s (version %(number)s, in force since "
-                "%(date)s), accepted on %(purchase)s.",
-                policy=version.policy_id.name,
-                number=version.number,
-                date=day(version.date_from),
-                purchase=day(self.date_purchase),
-            )
-        ]
-        basis = quote["legal_basis"]
-        if basis == "withdrawal":
-            lines.append(
-                _(
-                    "Your request of %(date)s is within the statutory "
-                    "withdrawal period of %(days)s days from the purchase and "
-                    "the service has not started (SERNAC; policy §10): the "
-                    "whole amount paid, %(amount)s, is refunded.",
-                    date=day(request_date),
-                    days=version.withdrawal_days,
-                    amount=money(quote["amount_paid"]),
-                )
-            )
-        elif basis == "before_start":
-            lines.append(
-                _(
-                    "The service has not started yet (no session held, no "
-                    "hours used, no cycle begun; policy §10): nothing is "
-                    "charged for work.",
-                )
-            )
-            if is_agency and details["deposit"]:
-                lines.append(
-                    _(
-                        "The deposit of %(deposit)s is not refundable (agency "
-                        "policy §3.3).",
-                        deposit=money(details["deposit"]),
-                    )
-                )
-        elif self.kind == "hour_bag":
-            lines.append(
-                _(
-                    "The service started on %(start)s. The work done is "
-                    "charged (policy §10): %(used)s h of %(included)s h at "
-                    "%(rate)s per hour, %(work)s.",
-                    start=day(self.date_start),
-                    used=_format_hours(self.hours_used),
-                    included=_format_hours(self.hours_included),
-                    rate=money(float(details["rate"])),
-                    work=money(quote["work_done_amount"]),
-                )
-            )
-        elif self.kind in SINGLE_SESSION_KINDS:
-            lines.append(
-                _(
-                    "The session of this service was held on %(start)s: it is "
-                    "the whole service (policy §4), so the amount paid, "
-                    "%(work)s, covers work done and nothing is left to give "
-                    "back (policy §10).",
-                    start=day(self.date_start),
-                    work=money(quote["work_done_amount"]),
-                )
-            )
-        elif self.kind == "monthly":
-            if period:
-                lines.append(
-                    _(
-                        "Monthly plan: only the unused hours of the current "
-                        "cycle (%(start)s to %(end)s) count; earlier cycles "
-                        "were delivered and are not refundable (policy §10). "
-                        "This cycle's fee is %(fee)s for %(hours)s h; "
-                        "%(unused)s h are unused, at %(rate)s per hour.",
-                        start=day(period.date_start),
-                        end=day(period.date_end),
-                        fee=money(quote["amount_paid"]),
-                        hours=_format_hours(period.hours_base),
-                        unused=_format_hours(float(details["hours_unused"])),
-                        rate=money(float(details["rate"])),
-                    )
-                )
-            else:
-                lines.append(
-                    _(
-                        "Monthly plan: no cycle is running on %(date)s, and "
-                        "earlier cycles are not refundable (policy §10).",
-                        date=day(request_date),
-                    )
-                )
-        elif is_agency:
-            lines.append(
-                _(
-                    "The project is %(progress)s%% done (items weighted, in "
-                    "steps of %(step)s%%; agency policy §4.3): work done "
-                    "%(work)s of %(total)s. The deposit of %(deposit)s is not "
-                    "refundable (agency policy §3.3).",
-                    progress=format_percent(details["progress"]),
-                    step=version.progress_step_percent,
-                    work=money(quote["work_done_amount"]),
-                    total=money(self.amount_total),
-                    deposit=money(details["deposit"]),
-                )
-            )
-        if quote["extra_invoice_amount"]:
-            lines.append(
-                _(
-                    "The work done exceeds what was paid: %(amount)s will be "
-                    "invoiced (agency policy §4.2).",
-                    amount=money(quote["extra_invoice_amount"]),
-                )
-            )
-        outcome = details["outcome"]
-        if outcome == "none":
-            if not quote["extra_invoice_amount"]:
-                lines.append(_("Nothing is refundable."))
-        elif outcome == "refund":
-            lines.append(
-                _(
-                    "%(amount)s will be refunded to you.",
-                    amount=money(quote["refund_amount"]),
-                )
-            )
-        elif outcome == "credit":
-            lines.append(
-                _(
-                    "The unused balance, %(amount)s, becomes a credit in your "
-                    "favour for another service, valid until %(expiry)s "
-                    "(%(months)s months from the request; policy §10).",
-                    amount=money(quote["credit_amount"]),
-                    expiry=day(quote["credit_expiry_date"]),
-                    months=version.credit_validity_months,
-                )
-            )
-            lines.append(
-                _(
-                    "You may ask for a refund of %(amount)s instead, the work "
-                    "done already deducted; %(approval)s",
-                    amount=money(quote["refundable_amount"]),
-                    approval=(
-                        _("a manager reviews the request.")
-                        if version.refund_needs_approval
-                        else _("it is granted on request.")
-                    ),
-                )
-            )
-        else:
-            lines.append(
-                _(
-                    "%(amount)s is refundable: a manager decides between a "
-                    "refund and a credit in your favour valid until "
-                    "%(expiry)s.",
-                    amount=money(quote["refundable_amount"]),
-                    expiry=day(quote["credit_expiry_date"]),
-                )
-            )
-        return "\n".join(lines)
-
-
-def _format_hours(hours):
-    """Hours as hh:mm, as the session logs show them (3.5 -> 03:30)."""
-    minutes = round(hours * 60)
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def format_percent(value):
-    """A percentage without useless decimals (40.0 -> "40", 12.5 -> "12.5")."""
-    return f"{float(value):g}"

@@ -8,17 +8,13 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_date
 
+from ..const import CLOSE_MAIL_CRON, CLOSE_MAIL_TEMPLATE, ROLL_PERIODS_CRON
+from ..formatting import format_day
 from ..policy import period_bounds, simulate_rollover
 from .batch import claim_queued, commit_batch
 
 _logger = logging.getLogger(__name__)
-
-#: The email of a closed cycle: hours used and expired, next priorities.
-CLOSE_MAIL_TEMPLATE = "asesorateya_support.mail_template_period_close"
-#: The scheduled action that sends the queued closing emails.
-CLOSE_MAIL_CRON = "asesorateya_support.ir_cron_send_close_mails"
 
 
 class SupportContractPeriod(models.Model):
@@ -384,7 +380,7 @@ class SupportContractPeriod(models.Model):
         # still running somewhere.
         if len(found) == batch_size and ended:
             commit_batch(self.env)
-            self.env.ref("asesorateya_support.ir_cron_roll_periods")._trigger()
+            self.env.ref(ROLL_PERIODS_CRON)._trigger()
         return contracts
 
     @api.model
@@ -587,8 +583,8 @@ class SupportContractPeriod(models.Model):
                         "name": _(
                             "%(plan)s: cycle %(start)s to %(end)s (%(contract)s)",
                             plan=contract.plan_id.name,
-                            start=format_date(self.env, self.date_start),
-                            end=format_date(self.env, self.date_end),
+                            start=format_day(self.env, self.date_start),
+                            end=format_day(self.env, self.date_end),
                             contract=contract.name,
                         ),
                         "quantity": 1.0,

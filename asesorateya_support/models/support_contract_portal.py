@@ -5,13 +5,12 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount, format_date, plaintext2html
+from odoo.tools import plaintext2html
 
+from ..const import CANCELLABLE_STATES, PORTAL_REQUEST_STATES
+from ..formatting import format_day, format_money
 from ..utils import check_text
-from .support_contract import CANCELLABLE_STATES
 
-#: States in which a client may send requests from the portal.
-PORTAL_REQUEST_STATES = ("confirmed", "waiting", "active", "paused")
 #: Most files and bytes a client may attach to one message from the portal.
 PORTAL_MAX_ATTACHMENTS = 10
 PORTAL_MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
@@ -27,7 +26,8 @@ class SupportContract(models.Model):
     consultant.
     """
 
-    _inherit = "support.contract"
+    # One file per concern (STYLE.md, "Layout"), not one class of 2,000 lines.
+    _inherit = "support.contract"  # pylint: disable=consider-merging-classes-inherited
     # Clients may write in the portal chatter of contracts they can read.
     _mail_post_access = "read"
 
@@ -164,8 +164,8 @@ class SupportContract(models.Model):
             % (
                 _(
                     "Priorities for the cycle %(start)s → %(end)s:",
-                    start=format_date(self.env, period.date_start),
-                    end=format_date(self.env, period.date_end),
+                    start=format_day(self.env, period.date_start),
+                    end=format_day(self.env, period.date_end),
                 ),
                 plaintext2html(text),
             ),
@@ -239,41 +239,29 @@ class SupportContract(models.Model):
             the preferences are those of :meth:`action_cancel_by_policy`
         """
         self.ensure_one()
-
-        def money(amount):
-            return format_amount(self.env, amount, self.currency_id)
-
-        if self.currency_id.is_zero(quote["refundable_amount"]):
+        currency = self.currency_id
+        if currency.is_zero(quote["refundable_amount"]):
             return [("policy", _("Cancel: nothing is refundable"))]
-        if not self.currency_id.is_zero(quote["refund_amount"]):
+        refundable = format_money(self.env, quote["refundable_amount"], currency)
+        if not currency.is_zero(quote["refund_amount"]):
+            refund = format_money(self.env, quote["refund_amount"], currency)
             return [
-                (
-                    "policy",
-                    _("A refund of %(amount)s", amount=money(quote["refund_amount"])),
-                ),
+                ("policy", _("A refund of %(amount)s", amount=refund)),
                 (
                     "credit",
-                    _(
-                        "A credit of %(amount)s in my favour instead",
-                        amount=money(quote["refundable_amount"]),
-                    ),
+                    _("A credit of %(amount)s in my favour instead", amount=refundable),
                 ),
             ]
-        if not self.currency_id.is_zero(quote["credit_amount"]):
+        if not currency.is_zero(quote["credit_amount"]):
+            credit = format_money(self.env, quote["credit_amount"], currency)
             version = self.policy_version_id
             return [
-                (
-                    "policy",
-                    _(
-                        "A credit of %(amount)s in my favour",
-                        amount=money(quote["credit_amount"]),
-                    ),
-                ),
+                ("policy", _("A credit of %(amount)s in my favour", amount=credit)),
                 (
                     "refund",
                     _(
                         "A refund of %(amount)s instead (%(approval)s)",
-                        amount=money(quote["refundable_amount"]),
+                        amount=refundable,
                         approval=_("a manager reviews it")
                         if version.refund_needs_approval
                         else _("granted on request"),
@@ -283,18 +271,9 @@ class SupportContract(models.Model):
         return [
             (
                 "refund",
-                _(
-                    "A refund of %(amount)s (a manager decides)",
-                    amount=money(quote["refundable_amount"]),
-                ),
+                _("A refund of %(amount)s (a manager decides)", amount=refundable),
             ),
-            (
-                "credit",
-                _(
-                    "A credit of %(amount)s in my favour",
-                    amount=money(quote["refundable_amount"]),
-                ),
-            ),
+            ("credit", _("A credit of %(amount)s in my favour", amount=refundable)),
         ]
 
     def action_portal_cancel(self, preference, reason=None):
@@ -345,25 +324,15 @@ class SupportContract(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
-    def _get_portal_request_user(self):
-        """Who follows a client's request up: the contract's consultant,
-        else a support manager of the company (never a portal user).
-
-        :return: a ``res.users``, possibly empty
-        """
-        self.ensure_one()
-        user = self.user_id
-        if user and user.active and not user.share:
-            return user
-        return self.company_id._get_support_manager()
-
     def _schedule_portal_request_activity(self, summary, note):
         """Give the consultant a to-do for a request the client made.
 
         Made as the superuser: the client asks, it does not manage activities.
         """
         self.ensure_one()
-        user = self._get_portal_request_user()
+        # The consultant while their user is active, else a manager: never a
+        # portal user, nor an archived one who would not see the to-do.
+        user = self._get_support_responsible(active_only=True)
         if not user:
             # Nobody to assign: the message on the contract is the notice.
             return self.env["mail.activity"]

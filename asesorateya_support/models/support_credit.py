@@ -5,12 +5,10 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount, format_date
 
+from ..const import REMINDER_TEMPLATE_XMLID
+from ..formatting import format_day, format_money
 from ..policy import credit_expiry
-
-#: The template of the reminder sent before a credit expires.
-REMINDER_TEMPLATE_XMLID = "asesorateya_support.mail_template_credit_reminder"
 
 
 class SupportCredit(models.Model):
@@ -206,9 +204,6 @@ class SupportCredit(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
-    def _money(self, amount):
-        return format_amount(self.env, amount, self[:1].currency_id)
-
     def _lock(self):
         """Lock the credit rows before their balance is read and spent.
 
@@ -279,8 +274,10 @@ class SupportCredit(models.Model):
                 body=_(
                     "The credit's validity ended on %(date)s: %(amount)s unused "
                     "expired.",
-                    date=format_date(self.env, credit.date_expiry),
-                    amount=credit._money(credit.amount_remaining),
+                    date=format_day(self.env, credit.date_expiry),
+                    amount=format_money(
+                        self.env, credit.amount_remaining, credit.currency_id
+                    ),
                 ),
             )
 

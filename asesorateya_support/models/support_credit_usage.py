@@ -4,6 +4,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..formatting import format_money
+
 
 class SupportCreditUsage(models.Model):
     """One use of a client credit on a sale order: the credit's trail.
@@ -108,7 +110,7 @@ class SupportCreditUsage(models.Model):
             usage.credit_id.sudo().message_post(
                 body=_(
                     "%(amount)s used on %(order)s released: %(reason)s",
-                    amount=usage.credit_id._money(usage.amount),
+                    amount=format_money(self.env, usage.amount, usage.currency_id),
                     order=usage.order_reference,
                     reason=reason,
                 ),

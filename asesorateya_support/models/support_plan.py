@@ -5,13 +5,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
+from ..const import SINGLE_SESSION_KINDS
 from ..utils import check_number_values
-
-#: Kinds whose whole service is one session of a fixed length (policy §4).
-SINGLE_SESSION_KINDS = ("diagnosis", "incident")
-#: Kinds sold only through a proposal with a validated scope, never from a
-#: website cart (policy §2).
-PROPOSAL_ONLY_KINDS = ("hour_bag",)
 
 
 class SupportPlan(models.Model):

@@ -4,6 +4,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..const import OUTCOME_SELECTION
+
 #: Parameters of a policy version: a version that governs a contract keeps them.
 POLICY_TERMS = (
     "withdrawal_days",
@@ -19,12 +21,6 @@ POLICY_TERMS = (
     "breach_correction_days",
     "terms_text",
 )
-
-OUTCOME_SELECTION = [
-    ("refund", "Refund"),
-    ("credit", "Client credit"),
-    ("review", "Manager review"),
-]
 
 
 class SupportPolicy(models.Model):

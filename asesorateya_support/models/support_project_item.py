@@ -4,7 +4,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from .support_contract import format_percent
+from ..formatting import format_percent
 
 
 class SupportProjectItem(models.Model):

@@ -3,7 +3,8 @@
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount
+
+from ..formatting import format_money
 
 
 class SupportRevision(models.Model):
@@ -113,7 +114,7 @@ class SupportRevision(models.Model):
                     "%(order)s.",
                     number=revision.number,
                     included=version.revision_rounds_included,
-                    price=format_amount(self.env, revision.price, revision.currency_id),
+                    price=format_money(self.env, revision.price, revision.currency_id),
                     order=revision.sudo().sale_order_id.name,
                 )
             )

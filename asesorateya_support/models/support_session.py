@@ -10,6 +10,13 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
+from ..const import (
+    LOGGABLE_STATES,
+    SUMMARY_CRON,
+    SUMMARY_MAIL_TEMPLATE,
+)
+from ..formatting import format_day
+from ..policy import hours_consumed
 from ..utils import (
     check_date_values,
     check_id_values,
@@ -18,15 +25,8 @@ from ..utils import (
     to_number,
 )
 from .batch import claim_queued, commit_batch
-from .support_contract import LOGGABLE_STATES
-from .support_plan import SINGLE_SESSION_KINDS
 
 _logger = logging.getLogger(__name__)
-
-#: The summary a client gets after each log (policy §4, §11).
-SUMMARY_MAIL_TEMPLATE = "asesorateya_support.mail_template_session_summary"
-#: The scheduled action that sends the queued summaries.
-SUMMARY_CRON = "asesorateya_support.ir_cron_send_session_summaries"
 
 #: Fields that decide how many hours a log consumed: never edited afterwards.
 CONSUMPTION_FIELDS = frozenset(
@@ -257,9 +257,7 @@ class SupportSession(models.Model):
                 allowed = session.period_id.hours_allowed
             else:
                 allowed = contract.hours_included
-                if contract.kind in SINGLE_SESSION_KINDS and used > 0:
-                    # The single session is consumed whole once it is held.
-                    used = max(used, allowed)
+                used = hours_consumed(contract.kind, used, allowed)
             session.summary_hours_used = used
             session.summary_hours_allowed = allowed
             session.summary_hours_left = max(allowed - used, 0.0)
@@ -574,7 +572,7 @@ class SupportSession(models.Model):
                     _(
                         "On %(date)s, %(duration)s h were logged %(reasons)s, "
                         "as agreed with you beforehand.",
-                        date=session.date,
+                        date=format_day(self.env, session.date),
                         duration=session.duration,
                         reasons=_(" and ").join(reasons),
                     ),
@@ -626,7 +624,7 @@ class SupportSession(models.Model):
                 posting.browse(ids).with_user(user).sudo().message_post_with_source(
                     template, subtype_xmlid="mail.mt_comment"
                 )
-            self.env["support.contract"]._trigger_mail_queue()
+            self.env["support.client.mail.mixin"]._trigger_mail_queue()
         to_mail.summary_state = "sent"
         no_email = self - to_mail
         no_email._schedule_summary_reach_client()

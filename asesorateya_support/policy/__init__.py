@@ -4,10 +4,13 @@
 
 from .periods import period_bounds  # noqa: F401
 from .rollover import simulate_rollover  # noqa: F401
+from .consumption import hours_consumed  # noqa: F401
 from .cancellation import (  # noqa: F401
+    PREFERENCES,
     QUOTE_KEYS,
     compute_quote,
     credit_expiry,
+    decide_cancellation,
     round_amount,
     weighted_progress,
 )

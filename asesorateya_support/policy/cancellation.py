@@ -16,6 +16,9 @@ from dateutil.relativedelta import relativedelta
 
 #: Outcomes a policy can give to a refundable amount.
 OUTCOMES = ("refund", "credit", "review")
+#: What a client may ask for when cancelling: the policy's outcome, a credit
+#: or a refund.
+PREFERENCES = ("policy", "credit", "refund")
 #: Keys of a quote, in the order the documentation lists them.
 QUOTE_KEYS = (
     "phase",
@@ -303,3 +306,51 @@ def _started_amounts(
         raise ValueError(f"unknown kind {kind!r}")
 
     return paid, work_done, refundable, extra
+
+
+def decide_cancellation(
+    preference,
+    *,
+    refundable_amount,
+    refund_amount,
+    credit_amount,
+    refund_needs_approval,
+    is_manager,
+):
+    """What a confirmed cancellation does with its refundable amount, and
+    whether it waits for a manager (support policy §10).
+
+    Nothing refundable gives nothing. A client who prefers a credit gets it
+    at once, and so does a client the policy refunds, or credits when it
+    asks for what the policy says. A refund instead of the policy's credit,
+    or a quote the policy leaves to a manager's review, waits for a manager
+    when the policy's version says refunds need approval or when there is no
+    credit to fall back on; a manager who records a refund settles it at
+    once.
+
+    :param str preference: one of :data:`PREFERENCES`
+    :param refundable_amount: the quote's refundable amount
+    :param refund_amount: what the quote refunds by itself
+    :param credit_amount: what the quote credits by itself
+    :param bool refund_needs_approval: the version's rule for a refund
+        instead of the credit
+    :param bool is_manager: whether a support manager records it
+    :return: ``(decision, pending)``: ``decision`` is ``none``, ``credit``,
+        ``refund``, or ``False`` when a manager decides between a refund and
+        a credit; ``pending`` whether it waits for a manager
+    :raise ValueError: on an unknown preference
+    """
+    if preference not in PREFERENCES:
+        raise ValueError(f"unknown preference {preference!r}")
+    if not refundable_amount:
+        return "none", False
+    if preference == "credit":
+        return "credit", False
+    if refund_amount:
+        return "refund", False
+    if credit_amount and preference == "policy":
+        return "credit", False
+    # A refund instead of the credit, or a policy that asks for review.
+    decision = "refund" if preference == "refund" else False
+    needs_manager = not credit_amount or refund_needs_approval
+    return decision, bool(needs_manager and not (is_manager and decision))

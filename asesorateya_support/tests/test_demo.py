@@ -8,7 +8,7 @@ from odoo.modules.module import get_manifest
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.misc import file_path
 
-from ..models.res_company import DEMO_COMPANY_XMLID, DEMO_SETUP_PARAM
+from ..const import DEMO_COMPANY_XMLID, DEMO_SETUP_PARAM
 
 #: Records of other modules the demo data may write, and why: a company in
 #: CLP needs the currency active.

@@ -8,6 +8,8 @@ from odoo.tests import BaseCase, tagged
 from ..policy import (
     compute_quote,
     credit_expiry,
+    decide_cancellation,
+    hours_consumed,
     period_bounds,
     round_amount,
     simulate_rollover,
@@ -295,3 +297,87 @@ class TestCancellationMaths(BaseCase):
             self.quote(started_outcome="gift")
         with self.assertRaises(ValueError):
             self.quote(kind="unknown")
+
+
+@tagged("post_install", "-at_install")
+class TestCancellationDecision(BaseCase):
+    """What a confirmed cancellation does with the refundable amount, and
+    whether a manager decides it (support policy §10), pure."""
+
+    def decide(self, preference="policy", **quote):
+        values = {
+            "refundable_amount": 260000.0,
+            "refund_amount": 0.0,
+            "credit_amount": 260000.0,
+            "refund_needs_approval": True,
+            "is_manager": False,
+        }
+        values.update(quote)
+        return decide_cancellation(preference, **values)
+
+    def test_nothing_refundable(self):
+        for preference in ("policy", "credit", "refund"):
+            self.assertEqual(
+                self.decide(preference, refundable_amount=0.0, credit_amount=0.0),
+                ("none", False),
+                preference,
+            )
+
+    def test_policy_outcome_settles_at_once(self):
+        self.assertEqual(self.decide(), ("credit", False), "the policy's credit")
+        refund = {"refund_amount": 260000.0, "credit_amount": 0.0}
+        self.assertEqual(self.decide(**refund), ("refund", False))
+        # A client the policy refunds may prefer a credit; never the reverse
+        # without a manager.
+        self.assertEqual(self.decide("credit", **refund), ("credit", False))
+        self.assertEqual(self.decide("refund", **refund), ("refund", False))
+
+    def test_credit_always_granted(self):
+        self.assertEqual(self.decide("credit"), ("credit", False))
+        review = {"credit_amount": 0.0}
+        self.assertEqual(self.decide("credit", **review), ("credit", False))
+
+    def test_refund_instead_of_credit(self):
+        self.assertEqual(self.decide("refund"), ("refund", True), "a manager decides")
+        self.assertEqual(
+            self.decide("refund", is_manager=True),
+            ("refund", False),
+            "a manager who records it settles it",
+        )
+        self.assertEqual(
+            self.decide("refund", refund_needs_approval=False),
+            ("refund", False),
+            "granted on request",
+        )
+
+    def test_review_waits_for_a_manager(self):
+        review = {"credit_amount": 0.0, "refund_needs_approval": False}
+        self.assertEqual(self.decide(**review), (False, True))
+        self.assertEqual(
+            self.decide(is_manager=True, **review),
+            (False, True),
+            "what the policy says is for the manager to decide, even a manager's",
+        )
+        self.assertEqual(self.decide("refund", **review), ("refund", True))
+        self.assertEqual(
+            self.decide("refund", is_manager=True, **review), ("refund", False)
+        )
+
+    def test_unknown_preference(self):
+        with self.assertRaises(ValueError):
+            self.decide("gift")
+
+
+@tagged("post_install", "-at_install")
+class TestHoursConsumed(BaseCase):
+    """Hours a log consumes (policy §4), pure."""
+
+    def test_single_session_consumed_whole(self):
+        for kind in ("diagnosis", "incident"):
+            self.assertEqual(hours_consumed(kind, 0.5, 1.0), 1.0, kind)
+            self.assertEqual(hours_consumed(kind, 1.5, 1.0), 1.5, "beyond, agreed")
+            self.assertEqual(hours_consumed(kind, 0.0, 1.0), 0.0, "not held yet")
+
+    def test_other_kinds_consume_the_time_logged(self):
+        for kind in ("hour_bag", "monthly", "project"):
+            self.assertEqual(hours_consumed(kind, 0.5, 10.0), 0.5, kind)

@@ -3,7 +3,7 @@
 
 from odoo import api, fields, models
 
-from ..policy import QUOTE_KEYS
+from ..const import CANCELLATION_PREFERENCE_SELECTION
 
 
 class SupportContractCancel(models.TransientModel):
@@ -11,47 +11,34 @@ class SupportContractCancel(models.TransientModel):
 
     _name = "support.contract.cancel"
     _description = "Cancel a Support Contract"
+    _inherit = ["support.cancellation.quote.mixin"]
 
-    contract_id = fields.Many2one("support.contract", required=True)
-    currency_id = fields.Many2one(related="contract_id.currency_id")
     request_date = fields.Date(
         required=True,
         default=fields.Date.context_today,
         help="The day the client asked to cancel, in writing.",
     )
     preference = fields.Selection(
-        [
-            ("policy", "As the policy says"),
-            ("credit", "Credit"),
-            ("refund", "Refund"),
-        ],
+        CANCELLATION_PREFERENCE_SELECTION,
         string="The client asks for",
         required=True,
         default="policy",
     )
     reason = fields.Text(required=True)
-    phase = fields.Selection(
-        [("before_start", "Before the start"), ("started", "Started")],
-        compute="_compute_quote",
-    )
-    legal_basis = fields.Selection(
-        [
-            ("withdrawal", "Statutory withdrawal"),
-            ("before_start", "Before the start"),
-            ("after_start", "After the start"),
-        ],
-        compute="_compute_quote",
-    )
+    # The quote's fields (declared by the mixin), for the day the client asked.
+    phase = fields.Selection(compute="_compute_quote")
+    legal_basis = fields.Selection(compute="_compute_quote")
     amount_paid = fields.Monetary(compute="_compute_quote")
-    work_done_amount = fields.Monetary(string="Work done", compute="_compute_quote")
-    refundable_amount = fields.Monetary(string="Refundable", compute="_compute_quote")
-    refund_amount = fields.Monetary(string="Refund", compute="_compute_quote")
-    credit_amount = fields.Monetary(string="Credit", compute="_compute_quote")
-    extra_invoice_amount = fields.Monetary(
-        string="Extra to invoice", compute="_compute_quote"
-    )
+    work_done_amount = fields.Monetary(compute="_compute_quote")
+    refundable_amount = fields.Monetary(compute="_compute_quote")
+    quote_refund_amount = fields.Monetary(compute="_compute_quote")
+    quote_credit_amount = fields.Monetary(compute="_compute_quote")
+    extra_invoice_amount = fields.Monetary(compute="_compute_quote")
     credit_expiry_date = fields.Date(compute="_compute_quote")
     explanation = fields.Text(compute="_compute_quote")
+    # The quote's own names of the two, as the form shows them.
+    refund_amount = fields.Monetary(string="Refund", related="quote_refund_amount")
+    credit_amount = fields.Monetary(string="Credit", related="quote_credit_amount")
 
     @api.depends("contract_id", "request_date")
     def _compute_quote(self):
@@ -59,9 +46,8 @@ class SupportContractCancel(models.TransientModel):
             quote = {}
             if wizard.contract_id and wizard.request_date:
                 quote = wizard.contract_id.cancellation_quote(wizard.request_date)
-            # The wizard shows every figure of the quote, under the same names.
-            for name in QUOTE_KEYS:
-                wizard[name] = quote.get(name) or False
+            # The wizard shows every figure of the quote.
+            wizard.update(wizard._prepare_quote_values(quote))
 
     def action_confirm(self):
         self.ensure_one()

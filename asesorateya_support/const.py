@@ -1,0 +1,105 @@
+# Copyright 2026 AsesórateYa
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Constants shared by the models: states, kinds and the xmlids they use.
+
+One home for the small things several files need, so that no model file
+imports another one's constants. Plain Python: the pure policy rules
+(``policy/``) may use them too.
+"""
+
+# --- Plan kinds (support policy §1, §2, §4) -------------------------------------
+
+#: Kinds whose whole service is one session of a fixed length (policy §4).
+SINGLE_SESSION_KINDS = ("diagnosis", "incident")
+#: Kinds with a balance of hours to watch and warn about (policy §4, §6).
+BALANCE_KINDS = ("hour_bag", "monthly")
+#: Kinds sold only through a proposal with a validated scope, never from a
+#: website cart (policy §2).
+PROPOSAL_ONLY_KINDS = ("hour_bag",)
+
+# --- Contract states ----------------------------------------------------------------
+
+#: States in which a contract can take session logs.
+LOGGABLE_STATES = ("confirmed", "active")
+#: States from which a contract can be cancelled.
+CANCELLABLE_STATES = ("draft", "confirmed", "waiting", "active", "paused", "exhausted")
+#: States in which a contract is over.
+CLOSED_STATES = ("exhausted", "done", "cancelled")
+#: States of a project that takes revision rounds (agency policy §5.3).
+REVISION_STATES = ("confirmed", "waiting", "active", "paused")
+#: States in which a client may send requests from the portal.
+PORTAL_REQUEST_STATES = ("confirmed", "waiting", "active", "paused")
+#: Balance warnings from the mildest; a warning is sent when the level rises.
+BALANCE_ALERT_LEVELS = ("none", "low", "exhausted")
+
+# --- Cancellation policies (support policy §10) -------------------------------------
+
+#: What a policy does with a refundable amount, before or after the start.
+OUTCOME_SELECTION = [
+    ("refund", "Refund"),
+    ("credit", "Client credit"),
+    ("review", "Manager review"),
+]
+
+#: What a client may ask for when cancelling (support.contract.cancel,
+#: support.cancellation).
+CANCELLATION_PREFERENCE_SELECTION = [
+    ("policy", "As the policy says"),
+    ("credit", "Credit"),
+    ("refund", "Refund"),
+]
+
+# --- Groups and records the addon ships ---------------------------------------------
+
+#: The support managers: plans, policies, settings, refunds.
+GROUP_MANAGER = "asesorateya_support.asesorateya_support_group_manager"
+#: The policy shipped with the addon, used when a company names none.
+DEFAULT_POLICY_XMLID = "asesorateya_support.support_policy_support"
+#: The demo consultancy (demo/res_company_demo.xml).
+DEMO_COMPANY_XMLID = "asesorateya_support.company_asesorateya"
+#: The day the demo set-up step ran (``_support_setup_demo``), if it ran.
+DEMO_SETUP_PARAM = "asesorateya_support.demo_setup_date"
+#: The service product extra revision rounds are billed with.
+EXTRA_ROUND_PRODUCT_XMLID = "asesorateya_support.product_extra_revision_round"
+#: The service product of the lines that spend a client credit.
+CREDIT_PRODUCT_XMLID = "asesorateya_support.product_product_client_credit"
+
+# --- Emails to the client (support policy §2, §4, §6, §7, §9, §10, §11) ------------
+
+#: The email a client gets once a service is bought, by kind of plan (policy §2).
+PURCHASE_MAIL_TEMPLATES = {
+    "diagnosis": "asesorateya_support.mail_template_contract_confirmation",
+    "incident": "asesorateya_support.mail_template_contract_confirmation",
+    "hour_bag": "asesorateya_support.mail_template_hour_bag_confirmation",
+    "monthly": "asesorateya_support.mail_template_monthly_welcome",
+}
+#: The emails of a service held and resumed (policy §9).
+HOLD_MAIL_TEMPLATE = "asesorateya_support.mail_template_contract_hold"
+RESUME_MAIL_TEMPLATE = "asesorateya_support.mail_template_contract_resume"
+#: The warnings of hours about to run out, and run out (policy §4, §6).
+BALANCE_MAIL_TEMPLATES = {
+    "low": "asesorateya_support.mail_template_low_balance",
+    "exhausted": "asesorateya_support.mail_template_hours_exhausted",
+}
+#: The emails of a cancellation: waiting for a manager, then settled.
+CANCELLATION_REQUEST_MAIL_TEMPLATE = (
+    "asesorateya_support.mail_template_cancellation_request"
+)
+CANCELLATION_SETTLED_MAIL_TEMPLATE = (
+    "asesorateya_support.mail_template_cancellation_settled"
+)
+#: The summary a client gets after each log (policy §4, §11).
+SUMMARY_MAIL_TEMPLATE = "asesorateya_support.mail_template_session_summary"
+#: The email of a closed cycle: hours used and expired, next priorities.
+CLOSE_MAIL_TEMPLATE = "asesorateya_support.mail_template_period_close"
+#: The template of the reminder sent before a credit expires.
+REMINDER_TEMPLATE_XMLID = "asesorateya_support.mail_template_credit_reminder"
+
+# --- Scheduled actions --------------------------------------------------------------
+
+#: The scheduled action that sends the queued session summaries.
+SUMMARY_CRON = "asesorateya_support.ir_cron_send_session_summaries"
+#: The scheduled action that sends the queued closing emails of cycles.
+CLOSE_MAIL_CRON = "asesorateya_support.ir_cron_send_close_mails"
+#: The scheduled action that closes ended cycles and opens the next ones.
+ROLL_PERIODS_CRON = "asesorateya_support.ir_cron_roll_periods"

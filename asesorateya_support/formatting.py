@@ -1,0 +1,59 @@
+# Copyright 2026 AsesórateYa
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Values written for people: money, hours, dates and percents.
+
+The one place the addon formats a value a person reads: the explanation of a
+cancellation quote, the chatter notes, the portal's choices, the activities of
+the consultants. Dates and money follow the language of ``env`` (the user's,
+or the client's where the caller switched to it), never ISO dates nor bare
+floats; hours are ``hh:mm`` as the session logs show them (never ``1.0 h``).
+
+These are the functions the email templates get in their render context
+(``format_amount``, ``format_date``, ``format_duration``), so an email and a
+note print the same value alike.
+"""
+
+from odoo.tools import format_amount, format_date, format_duration
+
+
+def format_money(env, amount, currency):
+    """An amount with its currency, as the language writes it.
+
+    :param env: the environment whose language is used
+    :param amount: a float, int or ``Decimal``
+    :param currency: the ``res.currency`` of the amount
+    :return: e.g. ``$ 60.000`` for 60000 CLP in Spanish
+    :rtype: str
+    """
+    return format_amount(env, float(amount), currency)
+
+
+def format_day(env, value):
+    """A date in the date format of the language (never ISO).
+
+    :param env: the environment whose language is used
+    :param value: a ``date`` or its ``YYYY-MM-DD`` text
+    :return: e.g. ``25/10/2026`` in Spanish, ``10/25/2026`` in English
+    :rtype: str
+    """
+    return format_date(env, value)
+
+
+def format_hours(hours):
+    """Hours as ``hh:mm``, as the session logs show them.
+
+    :param float hours: e.g. ``3.5``
+    :return: e.g. ``03:30``
+    :rtype: str
+    """
+    return format_duration(hours)
+
+
+def format_percent(value):
+    """A percentage without useless decimals.
+
+    :param value: a float, int or ``Decimal``, e.g. ``40.0`` or ``12.5``
+    :return: e.g. ``40`` or ``12.5`` (the caller writes the ``%``)
+    :rtype: str
+    """
+    return f"{float(value):g}"
