@@ -3,7 +3,7 @@
 
 from odoo import models
 
-from .support_plan import PROPOSAL_ONLY_KINDS
+from ..const import PROPOSAL_ONLY_KINDS
 
 
 class ProductTemplate(models.Model):
