@@ -49,6 +49,18 @@ def format_hours(hours):
     return format_duration(hours)
 
 
+def format_hours_words(hours):
+    """Hours as a shop page says them, in words rather than ``hh:mm``.
+
+    :param float hours: e.g. ``1.5``
+    :return: e.g. ``1 h``, ``8 h`` or ``1 h 30 min``
+    :rtype: str
+    """
+    minutes = round(hours * 60)
+    whole, rest = divmod(minutes, 60)
+    return f"{whole} h {rest:02d} min" if rest else f"{whole} h"
+
+
 def format_percent(value):
     """A percentage without useless decimals.
 

@@ -6,6 +6,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
 from ..const import SINGLE_SESSION_KINDS
+from ..formatting import format_hours_words
 from ..utils import check_number_values
 
 
@@ -215,7 +216,25 @@ class SupportPlan(models.Model):
             ``support.policy``, possibly empty)
         """
         self.ensure_one()
-        hours = _format_plan_hours(self.hours_included)
+        policy = self._get_policy()
+        version = (
+            policy._version_at(fields.Date.context_today(self))
+            if policy
+            else self.env["support.policy.version"]
+        )
+        return {
+            "included": self._get_shop_terms_included(),
+            "conditions": self._get_shop_terms_conditions(version),
+            "policy": policy,
+        }
+
+    def _get_shop_terms_included(self):
+        """What the plan includes, as its shop page says it (policy §1, §4).
+
+        :return: list of sentences, in the context's language
+        """
+        self.ensure_one()
+        hours = format_hours_words(self.hours_included)
         included = []
         if self.kind in SINGLE_SESSION_KINDS:
             included += [
@@ -272,12 +291,15 @@ class SupportPlan(models.Model):
                     "a warning before they run out (policy §4, §6)."
                 )
             )
-        policy = self._get_policy()
-        version = (
-            policy._version_at(fields.Date.context_today(self))
-            if policy
-            else self.env["support.policy.version"]
-        )
+        return included
+
+    def _get_shop_terms_conditions(self, version):
+        """What cancelling gives back under ``version`` (policy §10).
+
+        :param version: the ``support.policy.version`` in force, possibly empty
+        :return: list of sentences, in the context's language
+        """
+        self.ensure_one()
         conditions = []
         if version.withdrawal_days:
             conditions.append(
@@ -319,7 +341,7 @@ class SupportPlan(models.Model):
                     "cycle; earlier cycles are not refundable (policy §10)."
                 )
             )
-        return {"included": included, "conditions": conditions, "policy": policy}
+        return conditions
 
     @api.model
     def _check_number_values(self, vals):
@@ -338,10 +360,3 @@ class SupportPlan(models.Model):
                 "sequence",
             ),
         )
-
-
-def _format_plan_hours(hours):
-    """Hours of a plan as a shop page says them: "1 h", "8 h", "1 h 30 min"."""
-    minutes = round(hours * 60)
-    whole, rest = divmod(minutes, 60)
-    return f"{whole} h {rest:02d} min" if rest else f"{whole} h"
