@@ -14,3 +14,11 @@ from .cancellation import (  # noqa: F401
     round_amount,
     weighted_progress,
 )
+from .slots import (  # noqa: F401
+    epoch,
+    free_slots,
+    from_epoch,
+    group_by_day,
+    merge,
+    subtract,
+)
