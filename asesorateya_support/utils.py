@@ -179,3 +179,42 @@ def check_id_values(model, vals, fnames):
                     field=_label(model, fname),
                 )
             )
+
+
+def to_datetime(value, label):
+    """The moment ``value`` stands for: a naive UTC datetime or its
+    ``YYYY-MM-DD HH:MM:SS`` text, as Odoo stores datetimes.
+
+    :param value: the value given; ``None`` or ``False`` give ``None``
+    :param str label: the name of the field, as the user sees it
+    :rtype: datetime.datetime or None
+    :raise ValidationError: on another type, a text that is no moment, or an
+        aware datetime (Odoo's are naive, in UTC)
+    """
+    if _is_empty(value):
+        return None
+    try:
+        if isinstance(value, str):
+            moment = fields.Datetime.to_datetime(value)
+        elif hasattr(value, "hour") and value.tzinfo is None:
+            moment = value
+        else:
+            raise TypeError(value)
+    except (TypeError, ValueError) as error:
+        raise ValidationError(
+            _("%(field)s: write a moment as YYYY-MM-DD HH:MM:SS (UTC).", field=label)
+        ) from error
+    return moment
+
+
+def check_datetime_values(model, vals, fnames):
+    """Refuse the datetimes of ``vals`` that are not a moment nor its text.
+
+    :param model: the model the values are for
+    :param dict vals: values of a ``create`` or ``write``
+    :param fnames: the datetime fields to check (absent ones are skipped)
+    :raise ValidationError: naming the field
+    """
+    for fname in fnames:
+        if fname in vals:
+            to_datetime(vals[fname], _label(model, fname))

@@ -28,3 +28,9 @@ from . import sale_order
 from . import sale_order_line
 from . import account_move
 from . import payment_transaction
+from . import res_users
+from . import calendar_event
+from . import support_plan_booking
+from . import support_booking
+from . import support_contract_booking
+from . import support_session_booking

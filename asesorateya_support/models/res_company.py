@@ -59,6 +59,42 @@ class ResCompany(models.Model):
         "whose cycle invoice is still unpaid this many days after it was due "
         "is paused until it is paid.",
     )
+    support_booking_lead_hours = fields.Integer(
+        string="Minimum lead time (hours)",
+        default=12,
+        help="Clients book sessions that start at least this many hours later.",
+    )
+    support_booking_horizon_days = fields.Integer(
+        string="Booking horizon (days)",
+        default=30,
+        help="Clients book sessions that start at most this many days ahead.",
+    )
+    support_booking_step_minutes = fields.Integer(
+        string="Slot step (minutes)",
+        default=30,
+        help="Sessions start on the hour and every this many minutes after it, "
+        "in the consultant's time zone.",
+    )
+    support_booking_reminder_hours = fields.Integer(
+        string="Reminder (hours before)",
+        default=48,
+        help="The client and the consultant are reminded of a booked session "
+        "this many hours before it starts (once; a session booked later than "
+        "that gets no reminder: its confirmation has just been sent). Earlier "
+        "than the notice to reschedule, the client can still move it.",
+    )
+
+    _sql_constraints = [
+        (
+            "support_booking_terms",
+            "CHECK(support_booking_lead_hours >= 0 "
+            "AND support_booking_horizon_days BETWEEN 1 AND 366 "
+            "AND support_booking_step_minutes BETWEEN 5 AND 240 "
+            "AND support_booking_reminder_hours >= 0)",
+            "Booking: the lead time and the reminder cannot be negative, the "
+            "horizon is 1 to 366 days and the slot step 5 to 240 minutes.",
+        ),
+    ]
 
     def _get_support_policy(self):
         """The default cancellation policy of this company.
@@ -116,6 +152,12 @@ class ResCompany(models.Model):
             return bool(record[fname]) and record[fname] < today[company]
 
         return records.filtered(before)
+
+    def _support_booking_tz(self):
+        """The time zone the consultancy works in: its address's, else its
+        working hours', else UTC. A booked session's log is dated in it."""
+        self.ensure_one()
+        return self.partner_id.tz or self.resource_calendar_id.tz or "UTC"
 
     # ------------------------------------------------------------------
     # Demo database set-up (scripts/init-demo)

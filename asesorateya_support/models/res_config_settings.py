@@ -12,6 +12,7 @@ POLICY_SETTINGS = {
     "support_started_outcome": "started_outcome",
     "support_credit_validity_months": "credit_validity_months",
     "support_refund_needs_approval": "refund_needs_approval",
+    "support_booking_notice_hours": "booking_notice_hours",
 }
 
 
@@ -43,6 +44,18 @@ class ResConfigSettings(models.TransientModel):
     support_billing_grace_days = fields.Integer(
         related="company_id.support_billing_grace_days", readonly=False
     )
+    support_booking_lead_hours = fields.Integer(
+        related="company_id.support_booking_lead_hours", readonly=False
+    )
+    support_booking_horizon_days = fields.Integer(
+        related="company_id.support_booking_horizon_days", readonly=False
+    )
+    support_booking_step_minutes = fields.Integer(
+        related="company_id.support_booking_step_minutes", readonly=False
+    )
+    support_booking_reminder_hours = fields.Integer(
+        related="company_id.support_booking_reminder_hours", readonly=False
+    )
     # The default policy's terms: saving a change makes a new version when
     # the one in force already governs contracts.
     support_withdrawal_days = fields.Integer(
@@ -61,6 +74,9 @@ class ResConfigSettings(models.TransientModel):
     )
     support_refund_needs_approval = fields.Boolean(
         string="Refund instead of credit needs a manager",
+    )
+    support_booking_notice_hours = fields.Integer(
+        string="Notice to reschedule or cancel a booking (hours)",
     )
 
     @api.model

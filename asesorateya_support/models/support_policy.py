@@ -19,6 +19,7 @@ POLICY_TERMS = (
     "revision_round_price",
     "claim_response_days",
     "breach_correction_days",
+    "booking_notice_hours",
     "terms_text",
 )
 
@@ -202,6 +203,13 @@ class SupportPolicyVersion(models.Model):
     breach_correction_days = fields.Integer(
         string="Time to remedy a breach (days)", default=15
     )
+    booking_notice_hours = fields.Integer(
+        string="Notice to reschedule or cancel a booking (hours)",
+        default=24,
+        help="A client reschedules or cancels a booked session up to this many "
+        "hours before it starts; later, only the consultancy can move it. The "
+        "policy's text is silent: 24 hours is the default.",
+    )
     terms_text = fields.Html(
         string="Policy text",
         translate=True,
@@ -224,7 +232,8 @@ class SupportPolicyVersion(models.Model):
             "terms_positive",
             "CHECK(withdrawal_days >= 0 AND credit_validity_months >= 0 "
             "AND claim_response_days >= 0 AND breach_correction_days >= 0 "
-            "AND revision_rounds_included >= 0 AND revision_round_price >= 0)",
+            "AND revision_rounds_included >= 0 AND revision_round_price >= 0 "
+            "AND booking_notice_hours >= 0)",
             "Days, months, rounds and prices of a policy cannot be negative.",
         ),
         (

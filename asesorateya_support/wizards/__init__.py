@@ -5,3 +5,4 @@ from . import support_contract_hold
 from . import support_session_correct
 from . import support_contract_cancel
 from . import support_contract_convert
+from . import support_booking_change

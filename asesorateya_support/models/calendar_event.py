@@ -1,0 +1,39 @@
+# Copyright 2026 AsesórateYa
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+from odoo import _, models
+from odoo.exceptions import UserError
+
+
+class CalendarEvent(models.Model):
+    """The event of a booked session follows its booking."""
+
+    _inherit = "calendar.event"
+
+    def _check_support_booking_change(self):
+        """A client's booking is moved or cancelled from the booking, which
+        tells the client why; not by dragging or deleting its event."""
+        if self.env.context.get("support_booking_sync"):
+            return
+        booked = (
+            self.env["support.booking"]
+            .sudo()
+            .search_count([("event_id", "in", self.ids), ("state", "=", "booked")])
+        )
+        if booked:
+            raise UserError(
+                _(
+                    "This event is a client's booked session: move or cancel it "
+                    "from the booking (Odoo Support > Bookings), with a reason "
+                    "the client reads."
+                )
+            )
+
+    def write(self, vals):
+        if {"start", "stop", "start_date", "stop_date", "allday", "active"} & set(vals):
+            self._check_support_booking_change()
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_support_booking_change()
+        return super().unlink()
