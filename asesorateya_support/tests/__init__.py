@@ -34,3 +34,7 @@ from . import test_portal_requests
 from . import test_portal_tour
 from . import test_mail_queue_concurrency
 from . import test_bad_input
+from . import test_booking
+from . import test_booking_slots
+from . import test_booking_portal
+from . import test_booking_mail
