@@ -217,7 +217,18 @@ class SupportBookingPortal(SupportCustomerPortal):
                 zones.append(extra)
         return zones
 
+    @staticmethod
+    def _booking_speak_clients_language(contact):
+        """A visitor by the email link (not logged in) reads the page in the
+        client's language when Odoo has it, whatever their browser's."""
+        if not request.env.user._is_public():
+            return
+        installed = dict(request.env["res.lang"].get_installed())
+        if contact.lang in installed and contact.lang != request.env.lang:
+            request.update_context(lang=contact.lang)
+
     def _booking_render(self, contract_sudo, contact, access_token=None, **kw):
+        self._booking_speak_clients_language(contact)
         values = self._booking_page_values(contract_sudo, contact, access_token, **kw)
         return request.render("asesorateya_support.portal_support_booking", values)
 

@@ -36,7 +36,7 @@ BOOKING_STATES = [
     ("booked", "Booked"),
     ("done", "Held"),
     ("no_show", "Client absent"),
-    ("cancelled", "Cancelled"),
+    ("cancelled", "Session cancelled"),
 ]
 #: The emails of a booking to the client, posted on its contract.
 MAIL_CONFIRMED = "asesorateya_support.mail_template_booking_confirmed"
@@ -357,7 +357,7 @@ class SupportBooking(models.Model):
         if self.state != "booked":
             raise UserError(
                 _(
-                    "%(action)s is not possible: this session is %(state)s.",
+                    "%(action)s is not possible: the session's status is '%(state)s'.",
                     action=action,
                     state=dict(self._fields["state"]._description_selection(self.env))[
                         self.state

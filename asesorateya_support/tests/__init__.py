@@ -38,3 +38,4 @@ from . import test_booking
 from . import test_booking_slots
 from . import test_booking_portal
 from . import test_booking_mail
+from . import test_booking_tour

@@ -255,7 +255,7 @@ class TestSupportBooking(BookingFixtures, SupportCommon):
         self.assertEqual(booking.cancelled_by, "client")
         self.assertFalse(booking.event_id.active)
         self.assertFalse(bag.booking_next_start)
-        with self.assertRaisesText(UserError, "is Cancelled"):
+        with self.assertRaisesText(UserError, "status is 'Session cancelled'"):
             booking.action_portal_cancel()
 
     def test_notice_is_a_term_of_the_policy_version(self):
