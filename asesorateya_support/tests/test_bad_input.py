@@ -13,11 +13,14 @@ import json
 import logging
 from datetime import timedelta
 
-from odoo import fields
+import pytz
+
+from odoo import Command, fields
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
+from ..policy import epoch
 from .common_portal import SupportPortalCommon
 
 _logger = logging.getLogger(__name__)
@@ -35,6 +38,28 @@ INF = float("inf")
 
 def yesterday(test):
     return fields.Date.context_today(test.bag_a) - timedelta(days=1)
+
+
+def _slot(moment):
+    return str(epoch(pytz.utc.localize(moment)))
+
+
+def taken_slot(test):
+    """The time client A's session holds: the consultant is not free."""
+    return _slot(test.booking_a.start)
+
+
+def unaligned_slot(test):
+    """Seven minutes past a free time: off the slots' grid."""
+    return _slot(test.booking_a.start + timedelta(days=1, minutes=7))
+
+
+def taken_start(test):
+    return fields.Datetime.to_string(test.booking_a.start)
+
+
+def portal_consultant(test):
+    return [Command.set(test.user_portal_a.ids)]
 
 
 #: (what, field, bad value, exception, words of the message). ``what`` is a
@@ -104,6 +129,30 @@ BACKEND_CASES = [
     ("claim.create", "reasons", "Too short", ValidationError, "at least 30"),
     ("claim.create", "document_reference", "S" * 300, ValidationError, "too long"),
     ("claim.create", "contract_id", "abc", ValidationError, "id of an existing"),
+    ("booking.create", "start", "abc", ValidationError, "YYYY-MM-DD HH:MM:SS"),
+    ("booking.create", "start", 20300101, ValidationError, "YYYY-MM-DD HH:MM:SS"),
+    ("booking.create", "start", "2026-02-30 10:00:00", ValidationError, "YYYY-MM"),
+    ("booking.create", "start", "2020-01-01 10:00:00", ValidationError, "has passed"),
+    ("booking.create", "start", taken_start, UserError, "a moment ago"),
+    ("booking.create", "contract_id", "abc", ValidationError, "id of an existing"),
+    ("booking.create", "contract_id", 999999999, ValidationError, "existing contract"),
+    ("booking.create", "consultant_id", [1], ValidationError, "id of an existing"),
+    ("booking.create", "duration", NAN, ValidationError, "must be a number"),
+    ("booking.create", "duration", 30.0, ValidationError, "at most 24 hours"),
+    ("booking.create", "duration", -1.0, ValidationError, "more than 0"),
+    ("booking.write", "start", "2030-01-01 10:00:00", UserError, "with its buttons"),
+    ("booking.write", "state", "done", UserError, "with its buttons"),
+    ("booking.action_reschedule", "reason", " ", UserError, "Say why"),
+    ("booking.action_reschedule", "reason", HUGE, ValidationError, "too long"),
+    ("booking.action_reschedule", "start", "abc", ValidationError, "YYYY-MM-DD"),
+    ("booking.action_reschedule", "start", "2020-01-01 10:00:00", UserError, "to come"),
+    ("booking.action_reschedule", "start", taken_start, UserError, "a moment ago"),
+    ("booking.action_cancel", "reason", "", UserError, "Say why"),
+    ("booking.action_cancel", "reason", 42, ValidationError, "must be text"),
+    ("contract.action_book", "start", "abc", ValidationError, "YYYY-MM-DD HH:MM:SS"),
+    ("contract.action_book", "start", "2020-01-01 10:00:00", UserError, "hours ahead"),
+    ("contract.action_book", "start", taken_start, UserError, "not free"),
+    ("plan.write", "booking_consultant_ids", portal_consultant, ValidationError, "own"),
 ]
 
 #: (route, form data, outcome, words on the page). The route names a
@@ -154,6 +203,35 @@ PORTAL_CASES = [
     ("/my/support/claims/new", {"document_reference": HUGE}, "error", "too long"),
     ("/my/support/claims/new", {"reasons": REASONS, "csrf": False}, "400", ""),
     ("/shop/support_credits/apply", {"apply": "1", "csrf": False}, "400", ""),
+    ("{bag_a}/booking", {"slot": "abc"}, "error", "Choose one of the free times"),
+    ("{bag_a}/booking", {"slot": "-1"}, "error", "Choose one of the free times"),
+    ("{bag_a}/booking", {"slot": "9" * 20}, "error", "Choose one of the free times"),
+    ("{bag_a}/booking", {"slot": XSS}, "error", "Choose one of the free times"),
+    ("{bag_a}/booking", {}, "error", "Choose one of the free times"),
+    ("{bag_a}/booking", {"slot": "0"}, "error", "hours ahead"),
+    ("{bag_a}/booking", {"slot": "32503680000"}, "error", "days ahead"),
+    ("{bag_a}/booking", {"slot": taken_slot}, "error", "not free"),
+    ("{bag_a}/booking", {"slot": unaligned_slot}, "error", "not free"),
+    (
+        "{bag_a}/booking?week=2026-02-30&tz=Mars/Phobos",
+        {"slot": "abc"},
+        "error",
+        "Unknown time zone",
+    ),
+    ("{bag_a}/booking?week=abc", {"slot": "abc"}, "error", "week as a date"),
+    ("{bag_b}/booking", {"slot": taken_slot}, "redirect", "/my"),
+    ("{bag_b}/booking?access_token=abc", {"slot": taken_slot}, "redirect", "/my"),
+    ("/my/support/999999999/booking", {"slot": "1"}, "redirect", "/my"),
+    ("/my/support/abc/booking", {"slot": "1"}, "404", ""),
+    ("{bag_a}/booking", {"slot": taken_slot, "csrf": False}, "400", ""),
+    ("{bag_a}/booking/{booking_a}/reschedule", {"slot": "abc"}, "error", "Choose"),
+    ("{bag_a}/booking/{booking_a}/reschedule", {"slot": "0"}, "error", "hours ahead"),
+    ("{bag_a}/booking/{booking_b}/reschedule", {"slot": "1"}, "redirect", "/my"),
+    ("{bag_a}/booking/999999999/reschedule", {"slot": "1"}, "redirect", "/my"),
+    ("{bag_a}/booking/{booking_a}/cancel", {"reason": HUGE}, "error", "too long"),
+    ("{bag_a}/booking/{booking_b}/cancel", {}, "redirect", "/my"),
+    ("{bag_a}/booking/abc/cancel", {}, "404", ""),
+    ("{bag_a}/booking/{booking_a}/cancel", {"reason": "x", "csrf": False}, "400", ""),
 ]
 
 #: The portal's text inputs, given back in the form when it is refused.
@@ -165,6 +243,7 @@ TEXT_INPUTS = ("priorities", "description", "reason", "reasons")
 #: the dict that follows it; ``LOG``, ``BAG``, ``DRAFT`` and ``PLAN`` for the
 #: ids of client A's log, hour bag and draft contract, and of the bag's plan.
 SESSION, LOG, BAG, DRAFT, PLAN = "SESSION", "LOG", "BAG", "DRAFT", "PLAN"
+BOOKING = "BOOKING"
 VALIDATION = "odoo.exceptions.ValidationError"
 RPC_CASES = [
     ("support.session", "create", [SESSION, {"duration": "abc"}], VALIDATION),
@@ -220,6 +299,29 @@ RPC_CASES = [
         [{"amount": -100, "partner_id": 1}],
         "odoo.exceptions.AccessError",
     ),
+    (
+        "support.booking",
+        "create",
+        [{"contract_id": "abc", "start": "2030-01-01 10:00:00"}],
+        VALIDATION,
+    ),
+    (
+        "support.booking",
+        "create",
+        [{"contract_id": 1, "start": ["2030-01-01 10:00:00"]}],
+        VALIDATION,
+    ),
+    ("support.booking", "action_cancel", [BOOKING, ""], "odoo.exceptions.UserError"),
+    ("support.booking", "action_reschedule", [BOOKING, "abc", "Because"], VALIDATION),
+    (
+        "support.booking",
+        "write",
+        [BOOKING, {"start": "2030-01-01 10:00:00"}],
+        "odoo.exceptions.UserError",
+    ),
+    ("support.booking", "unlink", [BOOKING], "odoo.exceptions.AccessError"),
+    ("support.contract", "action_book", [BAG, "abc"], VALIDATION),
+    ("support.contract", "action_book", [BAG, 12], VALIDATION),
 ]
 
 
@@ -243,6 +345,15 @@ class TestBadInput(SupportPortalCommon):
             contract_id=cls.bag_a.id,
             company_id=cls.company.id,
             reason="Diagnosis converted",
+        )
+        # Client A's bag takes bookings (the company's working hours); each
+        # client has a session booked.
+        cls.plan_bag.booking_consultant_ids = cls.user_consultant
+        earliest, latest = cls.bag_a._get_booking_window()
+        first = min(cls.bag_a._get_booking_slots(earliest, latest))
+        cls.booking_a = cls.bag_a.action_book(first.replace(tzinfo=None), cls.contact_a)
+        cls.booking_b = cls.bag_b.action_book(
+            first.replace(tzinfo=None) + timedelta(days=1), cls.contact_b
         )
 
     @classmethod
@@ -302,6 +413,13 @@ class TestBadInput(SupportPortalCommon):
                 ),
                 "activities": env["mail.activity"].search_count([]),
                 "mails": env["mail.mail"].search_count([]),
+                "bookings": env["support.booking"]
+                .search([])
+                .mapped(lambda b: (b.id, b.state, b.start, b.consultant_id.id)),
+                "events": env["calendar.event"]
+                .with_context(active_test=False)
+                .search([])
+                .mapped(lambda e: (e.id, e.start, e.active)),
             }.items()
         }
 
@@ -421,6 +539,35 @@ class TestBadInput(SupportPortalCommon):
         }
         self.env["support.claim"].with_user(self.user_consultant).create(vals)
 
+    def _backend_booking_create(self, fname, value):
+        vals = {
+            "contract_id": self.bag_a.id,
+            "consultant_id": self.user_consultant.id,
+            "start": self.booking_a.start + timedelta(days=2),
+            fname: value,
+        }
+        self.env["support.booking"].with_user(self.user_consultant).create(vals)
+
+    def _backend_booking_write(self, fname, value):
+        self.booking_a.with_user(self.user_consultant).write({fname: value})
+
+    def _backend_booking_action_reschedule(self, fname, value):
+        kwargs = dict(
+            {"start": self.booking_a.start + timedelta(days=2), "reason": "Ill"},
+            **{fname: value},
+        )
+        if fname == "start" and value == taken_start(self):
+            # Client B's session, moved onto client A's time.
+            self.booking_b.with_user(self.user_consultant).action_reschedule(**kwargs)
+            return
+        self.booking_a.with_user(self.user_consultant).action_reschedule(**kwargs)
+
+    def _backend_booking_action_cancel(self, fname, value):
+        self.booking_a.with_user(self.user_consultant).action_cancel(**{fname: value})
+
+    def _backend_contract_action_book(self, fname, value):
+        self.bag_a.with_user(self.user_consultant).action_book(value)
+
     def test_backend(self):
         for what, fname, value, exception, words in BACKEND_CASES:
             with self.subTest(what=what, field=fname, value=repr(value)[:40]):
@@ -440,9 +587,11 @@ class TestBadInput(SupportPortalCommon):
             **{
                 name: getattr(self, name).access_url
                 for name in ("bag_a", "bag_b", "monthly_a")
-            }
+            },
+            booking_a=self.booking_a.id,
+            booking_b=self.booking_b.id,
         )
-        data = dict(data)
+        data = {key: self._value(value) for key, value in data.items()}
         if data.pop("csrf", True) is False:
             self.env.flush_all()
             with mute_logger("odoo.http"):
@@ -468,7 +617,7 @@ class TestBadInput(SupportPortalCommon):
     def test_portal(self):
         self.authenticate("sup_portal_a", "sup_portal_a")
         for route, data, outcome, words in PORTAL_CASES:
-            shown = {key: value[:30] for key, value in data.items() if value}
+            shown = {key: str(value)[:30] for key, value in data.items() if value}
             with self.subTest(route=route, data=shown):
                 before = self._snapshot()
                 response = self._portal_request(route, data)
@@ -580,6 +729,7 @@ class TestBadInput(SupportPortalCommon):
             BAG: self.bag_a,
             DRAFT: self.draft,
             PLAN: self.plan_bag,
+            BOOKING: self.booking_a,
         }
         if isinstance(args[0], str):
             return [records[args[0]].ids] + args[1:]
