@@ -7,7 +7,9 @@ Run by ``scripts/bench`` (see README.md). It
 1. builds a database with asesorateya_support and hr_timesheet, without demo
    data, and fills it (bench/generate.py): a client with hour bags of 10,
    1,000 and 10,000 session logs, its sale orders, a portal project with as
-   many timesheet lines, and 10,000 monthly retainers whose cycle ended;
+   many timesheet lines, 10,000 monthly retainers whose cycle ended, and
+   two bags whose consultants have 10 and 10,000 calendar events in the
+   days their booking page shows;
 2. starts Odoo on loopback in multi-worker mode (``--workers=2``) and, for
    each measured request, reads the SQL query count and the server time that
    Odoo itself logs for it (werkzeug lines: queries, SQL time, other time),
@@ -31,6 +33,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -121,10 +124,44 @@ def build_database(args):
             env,
             log_sizes=tuple(int(size) for size in args.logs.split(",")),
             monthly_contracts=args.monthly,
+            event_sizes=tuple(int(size) for size in args.events.split(",")),
         )
         env["ir.config_parameter"].set_param(IDS_PARAM, json.dumps(ids))
         cr.commit()
     return ids
+
+
+def place_booking_events(args, ids):
+    """Move the booking consultants' events to the days the booking page
+    shows (from the day after tomorrow): a database built days ago keeps its
+    events in the window measured.
+
+    :return: the day the measured page starts with (ISO), or None
+    """
+    bookings = ids.get("bookings") or {}
+    if not bookings:
+        return None
+    odoo = in_odoo(args)
+    first_day = date.today() + timedelta(days=2)
+    target = datetime.combine(first_day, datetime.min.time())
+    with odoo.registry(args.db).cursor() as cr:
+        for item in bookings.values():
+            cr.execute(
+                "SELECT min(start) FROM calendar_event WHERE user_id = %s",
+                [item["consultant"]],
+            )
+            (first,) = cr.fetchone()
+            if first:
+                cr.execute(
+                    """
+                    UPDATE calendar_event
+                       SET start = start + %(shift)s, stop = stop + %(shift)s
+                     WHERE user_id = %(user)s
+                    """,
+                    {"shift": target - first, "user": item["consultant"]},
+                )
+        cr.commit()
+    return first_day.isoformat()
 
 
 def read_ids(args):
@@ -296,6 +333,23 @@ def run_requests(args, ids):
         for path, name in pages:
             result = measure(server, lambda path=path: portal.get(path), warm, rep)
             row("portal page", name, result)
+
+        # The booking page of contracts whose consultant has 10 / 10,000
+        # calendar events in the days shown.
+        for size, item in sorted(
+            (ids.get("bookings") or {}).items(), key=lambda pair: int(pair[0])
+        ):
+            path = f"/my/support/{item['contract']}/booking"
+
+            def booking_page(path=path):
+                portal.get(f"{path}?week={args.booking_day}")
+                return path
+
+            row(
+                "booking page",
+                f"booking page, {size} events",
+                measure(server, booking_page, warm, rep),
+            )
 
         # Logging sessions, and Odoo's timesheet lines.
         counter = iter(range(10**9))
@@ -475,6 +529,23 @@ def targets(rows, cron):
                 max(r["queries"] for r in mine) <= orders["queries"],
             )
         )
+    booking_pages = [r for r in rows if r["group"] == "booking page"]
+    if booking_pages and all(p["status"] == 200 for p in booking_pages):
+        checks.append(
+            (
+                "booking page queries identical at 10 and 10,000 events",
+                len({r["queries"] for r in booking_pages}) == 1,
+            )
+        )
+        if orders:
+            slowest = max(r["ms"] for r in booking_pages)
+            checks.append(
+                (
+                    f"booking page server time under Odoo's /my/orders "
+                    f"({slowest} ms vs {orders['ms']} ms)",
+                    slowest < orders["ms"],
+                )
+            )
     overhead = by.get(("JSON-RPC overhead", "empty call (search_count)"))
     one = by.get(("log sessions", "support.session create x1"))
     hundred = by.get(("log sessions", "support.session create x100"))
@@ -514,6 +585,11 @@ def main():
     parser.add_argument("--warmup", type=int, default=4)
     parser.add_argument("--monthly", type=int, default=10000)
     parser.add_argument("--logs", default="10,1000,10000", help="logs per bag")
+    parser.add_argument(
+        "--events",
+        default="10,10000",
+        help="calendar events of the consultant of each booking page",
+    )
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument(
         "--reuse", action="store_true", help="keep an existing bench database"
@@ -566,6 +642,7 @@ def main():
     else:
         ids = build_database(args)
     print(f"[bench] database ready in {time.perf_counter() - t0:.0f} s")
+    args.booking_day = place_booking_events(args, ids)
     rows = run_requests(args, ids)
     cron = None if args.skip_cron else run_cron(args)
     checks = targets(rows, cron)

@@ -10,7 +10,9 @@ without demo data, builds one CLP company with IVA included and:
   portal project with as many timesheet lines (Odoo's /my/timesheets);
 - a consultant (with an employee, for timesheets);
 - 10,000 monthly retainers whose first cycle ended yesterday, for the
-  cycle-closing cron.
+  cycle-closing cron;
+- for each of 10 and 10,000, a consultant with that many calendar events who
+  takes the bookings of a bag of the client (the booking page).
 
 Everything is created through the ORM (the same code paths as real use), in
 batches, committing as it goes.
@@ -18,7 +20,7 @@ batches, committing as it goes.
 # pylint: disable=invalid-commit
 
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from odoo import Command
 
@@ -31,9 +33,17 @@ MONTHLY_CONTRACTS = 10000
 #: Extra confirmed sale orders of the client (so /my/orders has a full page).
 EXTRA_ORDERS = 100
 BATCH = 1000
+#: Calendar events of the consultants who take bookings: one consultant per
+#: size, each with the booking page of a contract of the client.
+EVENT_SIZES = (10, 10000)
 
 
-def generate(env, log_sizes=LOG_SIZES, monthly_contracts=MONTHLY_CONTRACTS):
+def generate(
+    env,
+    log_sizes=LOG_SIZES,
+    monthly_contracts=MONTHLY_CONTRACTS,
+    event_sizes=EVENT_SIZES,
+):
     """Create the data; return the ids bench.py needs (a JSON-able dict)."""
     env = env(context=dict(env.context, tracking_disable=True, mail_notrack=True))
     cr = env.cr
@@ -236,7 +246,10 @@ def generate(env, log_sizes=LOG_SIZES, monthly_contracts=MONTHLY_CONTRACTS):
         cr.commit()
         _logger.info("bench: %s monthly contracts", start + len(contracts))
 
+    booking = _generate_bookings(env, company, client, event_sizes, groups_consultant)
+
     return {
+        "bookings": booking,
         "company_id": company.id,
         "consultant_id": consultant.id,
         "portal_user_id": portal_user.id,
@@ -248,3 +261,80 @@ def generate(env, log_sizes=LOG_SIZES, monthly_contracts=MONTHLY_CONTRACTS):
         "plan_bag_id": plan_bag.id,
         "plan_monthly_id": plan_monthly.id,
     }
+
+
+def _generate_bookings(env, company, client, event_sizes, group):
+    """For each size, a consultant with that many calendar events in the
+    coming days (the booking page's window), who takes the bookings of a
+    plan of which the client has a contract.
+
+    :return: ``{size: {"contract": id, "consultant": id}}`` (JSON keys)
+    """
+    result = {}
+    Event = env["calendar.event"].with_context(
+        no_mail_to_attendees=True,
+        dont_notify=True,
+        mail_create_nolog=True,
+        mail_create_nosubscribe=True,
+        tracking_disable=True,
+    )
+    start = datetime.combine(date.today() + timedelta(days=2), datetime.min.time())
+    for size in event_sizes:
+        consultant = env["res.users"].create(
+            {
+                "name": f"Bench Booking Consultant {size}",
+                "login": f"bench_booking_{size}",
+                "password": f"bench_booking_{size}",
+                "company_id": company.id,
+                "company_ids": [Command.set(company.ids)],
+                "tz": "America/Santiago",
+                "groups_id": [Command.set(group.ids)],
+            }
+        )
+        product = env["product.product"].create(
+            {
+                "name": f"Bench booking bag {size}",
+                "type": "service",
+                "list_price": 100000,
+                "company_id": company.id,
+            }
+        )
+        plan = env["support.plan"].create(
+            {
+                "name": f"Bench booking bag {size}",
+                "kind": "hour_bag",
+                "product_id": product.id,
+                "hours_included": 1000.0,
+                "company_id": company.id,
+                "booking_consultant_ids": [Command.set(consultant.ids)],
+            }
+        )
+        contract = env["support.contract"].create(
+            {
+                "partner_id": client.id,
+                "plan_id": plan.id,
+                "company_id": company.id,
+                "scope": "Benchmark scope",
+                "amount_paid": 100000,
+                "state": "confirmed",
+            }
+        )
+        # Events of 10 seconds, one every 17: the first two days of the page.
+        for first in range(0, size, BATCH):
+            Event.create(
+                [
+                    {
+                        "name": f"Busy {index}",
+                        "start": start + timedelta(seconds=17 * index),
+                        "stop": start + timedelta(seconds=17 * index + 10),
+                        "user_id": consultant.id,
+                        "partner_ids": [Command.set(consultant.partner_id.ids)],
+                        "privacy": "private",
+                    }
+                    for index in range(first, min(first + BATCH, size))
+                ]
+            )
+            env.cr.commit()
+        result[str(size)] = {"contract": contract.id, "consultant": consultant.id}
+        _logger.info("bench: booking page with %s events", size)
+    return result

@@ -200,8 +200,10 @@ class SupportBookingPortal(SupportCustomerPortal):
                 "errors": errors,
             }
         )
+        # A history of its own, never filled: no record pager, whose
+        # neighbours would cost queries and mean nothing on this page.
         return self._get_page_view_values(
-            contract_sudo, access_token, values, "my_support_contracts_history", False
+            contract_sudo, access_token, values, "my_support_booking_history", False
         )
 
     @staticmethod

@@ -896,7 +896,9 @@ class SupportBooking(models.Model):
         )
 
     @api.model
-    def _get_busy_intervals(self, user_tzs, date_from, date_to, exclude=None):
+    def _get_busy_intervals(
+        self, user_tzs, date_from, date_to, exclude=None, duration=None
+    ):
         """The busy time of ``users`` between two moments, merged, from one
         query whatever the number of events: their calendar events (as an
         attendee who did not decline, or as the organizer), all-day events
@@ -905,14 +907,22 @@ class SupportBooking(models.Model):
         Only start and end are read: private events stay private (the
         portal shows free time, never an event).
 
+        With a session ``duration``, busy times closer than it are merged by
+        the database: no session fits between them, and a day of thousands
+        of short events comes back as a few intervals (a session starting at
+        ``t`` collides with ``[s, e)`` when ``s - duration < t < e``; the
+        union of those start ranges, moved back by the duration, is returned).
+
         :param dict user_tzs: ``{res.users: time zone name}`` of the
             consultants (all-day events take their whole days there)
         :param date_from: naive UTC datetime
         :param date_to: naive UTC datetime
         :param exclude: a ``support.booking`` whose time is not busy (the one
             being moved)
+        :param timedelta duration: the length of the sessions sought
         :return: ``{user id: [(start, stop)]}`` aware UTC datetimes
         """
+        duration = duration or timedelta(0)
         result = {user.id: [] for user in user_tzs}
         if not user_tzs:
             return result
@@ -922,10 +932,20 @@ class SupportBooking(models.Model):
         ]
         values = ", ".join(["(%s, %s, %s)"] * len(rows))
         params = [value for row in rows for value in row]
-        # The bookings' own events are counted through the bookings, so a
-        # booking moved by its consultant frees its old time at once.
+        # The bookings' own events (their document is the booking) are
+        # counted through the bookings: a column test rather than a join, and
+        # a moved booking frees its old time at once.
         self.env["calendar.event"].flush_model(
-            ["start", "stop", "allday", "start_date", "stop_date", "active", "show_as"]
+            [
+                "start",
+                "stop",
+                "allday",
+                "start_date",
+                "stop_date",
+                "active",
+                "show_as",
+                "res_model",
+            ]
         )
         self.env["calendar.attendee"].flush_model(["event_id", "partner_id", "state"])
         self.flush_model(["consultant_id", "start", "stop", "state", "event_id"])
@@ -955,8 +975,7 @@ class SupportBooking(models.Model):
                             AND NOT EXISTS (SELECT 1 FROM calendar_attendee a
                                              WHERE a.event_id = e.id
                                                AND a.partner_id = c.partner_id)))
-                 WHERE NOT EXISTS (SELECT 1 FROM support_booking b
-                                    WHERE b.event_id = e.id)
+                 WHERE e.res_model IS DISTINCT FROM 'support.booking'
                 UNION ALL
                 SELECT b.consultant_id, tsrange(b.start, b.stop)
                   FROM support_booking b
@@ -965,8 +984,10 @@ class SupportBooking(models.Model):
                    AND b.start < %s AND b.stop > %s
                    AND b.id != %s
             )
-            SELECT user_id, lower(span), upper(span)
-              FROM (SELECT user_id, range_agg(span) AS spans
+            SELECT user_id, lower(span) + %s, upper(span)
+              FROM (SELECT user_id,
+                           range_agg(tsrange(lower(span) - %s, upper(span)))
+                               AS spans
                       FROM busy
                      WHERE span && tsrange(%s, %s)
                   GROUP BY user_id) merged,
@@ -979,6 +1000,8 @@ class SupportBooking(models.Model):
                 date_to,
                 date_from,
                 exclude.id or 0,
+                duration,
+                duration,
                 date_from,
                 date_to,
             ],
