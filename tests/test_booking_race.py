@@ -9,8 +9,8 @@ The data is committed in a company of its own (a second server must see it).
 The consultant works around the clock, so that free times exist whenever the
 test runs.
 """
-# pylint: disable=invalid-commit
-# (a second server must see the data: it is committed)
+# pylint: disable=invalid-commit,print-used
+# (a second server must see the data: it is committed, and the outcome printed)
 
 import http.cookiejar
 import json
