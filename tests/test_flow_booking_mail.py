@@ -105,6 +105,7 @@ def booking_flow(env_factory, sink, tmp_path_factory):
             "db": env.cr.dbname,
             "contract": contract.id,
             "link": contract._get_booking_url(),
+            "contract_name": contract.name,
             "client_email": client.email,
             "consultant_email": consultant.email,
             "mail_cron": env.ref("mail.ir_cron_mail_scheduler_action").id,
@@ -191,6 +192,7 @@ def test_book_from_the_email_link_then_reminders_once(env_factory, sink, booking
         message
         for rcpts, message in sink.messages
         if flow["consultant_email"] in " ".join(rcpts)
+        and flow["contract_name"] in str(message["subject"])
         and any(part.get_filename() == "invitation.ics" for part in message.walk())
     ]
     assert len(invitations) == 1
@@ -226,8 +228,11 @@ def test_book_from_the_email_link_then_reminders_once(env_factory, sink, booking
             [
                 m
                 for m in to_consultant
-                if "Session with" in str(m["subject"])
-                or "Sesión con" in str(m["subject"])
+                if "Booking Flow SpA" in str(m["subject"])
+                and (
+                    "Session with" in str(m["subject"])
+                    or "Sesión con" in str(m["subject"])
+                )
             ]
         )
         == 1

@@ -473,9 +473,13 @@ class SupportContract(models.Model):
         whether it was held: the service may have started (policy §10)."""
         self.ensure_one()
         now = fields.Datetime.now()
-        pending = self.sudo().booking_ids.filtered(
-            lambda b: b.state == "booked" and b.start <= now
-        )
+        # The earliest booked session is stored on the contract: no query when
+        # none has begun (the quote's queries are pinned).
+        pending = self.env["support.booking"]
+        if self.booking_next_start and self.booking_next_start <= now:
+            pending = self.sudo().booking_ids.filtered(
+                lambda b: b.state == "booked" and b.start <= now
+            )
         if pending:
             raise UserError(
                 _(
@@ -490,19 +494,20 @@ class SupportContract(models.Model):
     @api.model
     def _get_needs_attention_domain(self):
         """Also the contracts with a booked session that took place but has
-        no log nor recorded absence."""
-        late = (
-            self.env["support.booking"]
-            .sudo()
-            ._read_group(
-                [("state", "=", "booked"), ("stop", "<=", fields.Datetime.now())],
-                ["contract_id"],
-            )
-        )
+        no log nor recorded absence (a subquery: no query of its own)."""
         return expression.OR(
             [
                 super()._get_needs_attention_domain(),
-                [("id", "in", [contract.id for (contract,) in late])],
+                [
+                    (
+                        "booking_ids",
+                        "any",
+                        [
+                            ("state", "=", "booked"),
+                            ("stop", "<=", fields.Datetime.now()),
+                        ],
+                    )
+                ],
             ]
         )
 

@@ -58,6 +58,13 @@ class SupportSession(models.Model):
         state = "no_show" if self.env.context.get("support_booking_no_show") else "done"
         for session in self.filtered(lambda s: not s.correction_of_id):
             booking = session.booking_id.sudo()
+            contract = session.contract_id
+            if not booking and not (
+                contract.booking_next_start and contract.booking_next_start <= now
+            ):
+                # No session of the contract has begun: nothing to look for
+                # (the earliest booked one is stored on the contract).
+                continue
             if not booking:
                 booking = (
                     session.contract_id.sudo()
