@@ -83,17 +83,27 @@ class SupportBooking(models.Model):
         check_company=True,
         tracking=True,
     )
+    # Precomputed, like every value of a new booking: its row is written
+    # once, by the INSERT (see ``create``).
     partner_id = fields.Many2one(
-        related="contract_id.partner_id", store=True, index=True, string="Client"
+        related="contract_id.partner_id",
+        store=True,
+        index=True,
+        string="Client",
+        precompute=True,
     )
     contact_id = fields.Many2one(
         "res.partner",
         string="Attendee",
         help="The client's person who attends: who booked, else who bought.",
     )
-    company_id = fields.Many2one(related="contract_id.company_id", store=True)
-    plan_id = fields.Many2one(related="contract_id.plan_id", store=True)
-    kind = fields.Selection(related="contract_id.kind", store=True)
+    company_id = fields.Many2one(
+        related="contract_id.company_id", store=True, precompute=True
+    )
+    plan_id = fields.Many2one(
+        related="contract_id.plan_id", store=True, precompute=True
+    )
+    kind = fields.Selection(related="contract_id.kind", store=True, precompute=True)
     consultant_id = fields.Many2one(
         "res.users",
         required=True,
@@ -257,13 +267,20 @@ class SupportBooking(models.Model):
                 vals["consultant_id"] = contract._get_booking_consultants()[:1].id
             if not vals.get("contact_id"):
                 vals["contact_id"] = contract._get_client_contact().id
+            vals.update(self._reminder_values(contract, start))
         contracts = Contract.browse({vals["contract_id"] for vals in vals_list})
         # Two bookings of one contract are serialised here (see the method).
         contracts._lock_for_booking()
         try:
             # A booking that loses a race is refused with a message, not
-            # logged as a failed query.
+            # logged as a failed query. Its row is written once, by the
+            # INSERT (its event made first): an UPDATE of it in the same
+            # transaction would check the exclusion constraint again, and a
+            # concurrent booking of the same time waiting for this one would
+            # deadlock with it.
             with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                for vals in vals_list:
+                    vals["event_id"] = self._create_event(vals).id
                 bookings = super(
                     SupportBooking, self.with_context(mail_create_nolog=True)
                 ).create(vals_list)
@@ -273,8 +290,10 @@ class SupportBooking(models.Model):
         bookings = bookings.with_env(self.env)
         bookings._check_contract_bookings()
         for booking in bookings:
-            booking._create_event()
-            booking._queue_reminder()
+            booking.event_id.sudo().with_context(
+                support_booking_sync=True
+            ).res_id = booking.id
+            booking._trigger_reminder()
             booking._send_client_mail(MAIL_CONFIRMED)
             booking._notify_consultant_calendar(CALENDAR_INVITATION)
         return bookings
@@ -572,17 +591,21 @@ class SupportBooking(models.Model):
         self.ensure_one()
         self.contract_id._lock_for_booking()
         stop = start + timedelta(hours=self.duration)
+        # One UPDATE of the row (see ``create``).
         self.with_context(support_booking_sync=True).write(
-            {
-                "start": start,
-                "stop": stop,
-                "consultant_id": consultant.id,
-                "reschedule_count": self.reschedule_count + 1,
-            }
+            dict(
+                {
+                    "start": start,
+                    "stop": stop,
+                    "consultant_id": consultant.id,
+                    "reschedule_count": self.reschedule_count + 1,
+                },
+                **self._reminder_values(self.contract_id, start),
+            )
         )
         self._check_contract_bookings()
         self._sync_event()
-        self._queue_reminder()
+        self._trigger_reminder()
 
     def _cancel(self, reason, by):
         self.ensure_one()
@@ -604,12 +627,20 @@ class SupportBooking(models.Model):
             MAIL_CANCELLED, reason=reason if by != "client" else None
         )
 
-    def _create_event(self):
-        """The calendar event: the consultant and the client's person as
-        attendees (both accepted: the client chose the time in the
-        consultant's free time), busy, with an Odoo Discuss video call."""
-        self.ensure_one()
-        attendees = self.consultant_id.partner_id | self.contact_id
+    @api.model
+    def _create_event(self, vals):
+        """The calendar event of a booking about to be created: the
+        consultant and the client's person as attendees (both accepted: the
+        client chose the time in the consultant's free time), busy, with an
+        Odoo Discuss video call. The booking is its document once it exists.
+
+        :param dict vals: the booking's values (complete, see ``create``)
+        """
+        contract = self.env["support.contract"].browse(vals["contract_id"])
+        consultant = self.env["res.users"].browse(vals["consultant_id"])
+        attendees = consultant.partner_id | self.env["res.partner"].browse(
+            vals["contact_id"]
+        )
         event = (
             self.env["calendar.event"]
             .sudo()
@@ -620,25 +651,24 @@ class SupportBooking(models.Model):
             )
             .create(
                 {
-                    "name": self._get_event_name(),
-                    "start": self.start,
-                    "stop": self.stop,
-                    "duration": self.duration,
-                    "user_id": self.consultant_id.id,
+                    "name": contract._get_booking_event_name(),
+                    "start": vals["start"],
+                    "stop": vals["stop"],
+                    "duration": vals["duration"],
+                    "user_id": consultant.id,
                     "partner_ids": [Command.set(attendees.ids)],
                     "attendee_ids": [
                         Command.create({"partner_id": partner.id, "state": "accepted"})
                         for partner in attendees
                     ],
                     "show_as": "busy",
-                    "description": self._get_event_description(),
+                    "description": contract._get_booking_event_description(),
                     "res_model_id": self.env["ir.model"]._get_id(self._name),
-                    "res_id": self.id,
                 }
             )
         )
         event._set_discuss_videocall_location()
-        self.with_context(support_booking_sync=True).event_id = event
+        return event
 
     def _sync_event(self):
         """The event follows a moved booking; both attendees stay accepted."""
@@ -647,7 +677,19 @@ class SupportBooking(models.Model):
             no_mail_to_attendees=True, support_booking_sync=True
         )
         if not event:
-            self._create_event()
+            # Deleted from the calendar by hand: a new one.
+            event = self._create_event(
+                {
+                    "contract_id": self.contract_id.id,
+                    "consultant_id": self.consultant_id.id,
+                    "contact_id": self.contact_id.id,
+                    "start": self.start,
+                    "stop": self.stop,
+                    "duration": self.duration,
+                }
+            )
+            event.with_context(support_booking_sync=True).res_id = self.id
+            self.with_context(support_booking_sync=True).event_id = event
             return
         attendees = self.consultant_id.partner_id | self.contact_id
         event.write(
@@ -663,38 +705,28 @@ class SupportBooking(models.Model):
 
     def _get_event_name(self):
         self.ensure_one()
-        contract = self.contract_id.sudo()
-        plan = contract.plan_id.with_context(lang=contract._get_explanation_lang())
-        return f"{plan.name} · {contract.partner_id.name} ({contract.name})"
+        return self.contract_id._get_booking_event_name()
 
-    def _get_event_description(self):
-        self.ensure_one()
-        contract = self.contract_id.sudo()
-        lines = [
-            _("Contract %(contract)s", contract=contract.name),
-            _(
-                "Manage the booking: %(url)s",
-                url=contract.get_base_url() + contract._get_booking_page_path(),
-            ),
-        ]
-        return plaintext2html("\n".join(lines))
+    @api.model
+    def _reminder_values(self, contract, start):
+        """The reminder of a session of ``contract`` starting at ``start``:
+        the company's hours before, unless that time has passed (a session
+        booked or moved that late was just confirmed by email).
 
-    def _queue_reminder(self):
-        """Queue the reminder of this session for its time (the company's
-        hours before), unless that time has passed: a session booked or moved
-        that late was just confirmed by email."""
-        self.ensure_one()
-        hours = self.company_id.support_booking_reminder_hours
-        when = self.start - timedelta(hours=hours)
+        :return: the values of ``reminder_state`` and ``reminder_date``
+        """
+        hours = contract.sudo().company_id.support_booking_reminder_hours
+        when = start - timedelta(hours=hours)
         if when <= fields.Datetime.now():
-            values = {"reminder_state": False, "reminder_date": False}
-        else:
-            values = {"reminder_state": "queued", "reminder_date": when}
-        self.with_context(support_booking_sync=True).write(values)
-        if values["reminder_state"]:
-            cron = self.env.ref(REMINDER_CRON, raise_if_not_found=False)
-            if cron:
-                cron.sudo()._trigger(at=when)
+            return {"reminder_state": False, "reminder_date": False}
+        return {"reminder_state": "queued", "reminder_date": when}
+
+    def _trigger_reminder(self):
+        """Have the reminder action run when this reminder is due."""
+        self.ensure_one()
+        cron = self.env.ref(REMINDER_CRON, raise_if_not_found=False)
+        if cron and self.reminder_state == "queued":
+            cron.sudo()._trigger(at=self.reminder_date)
 
     def _local_start_date(self):
         """The day of the session where the consultancy works (the day its

@@ -8,7 +8,7 @@ import pytz
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.tools import float_compare, format_date
+from odoo.tools import float_compare, format_date, plaintext2html
 
 from ..policy import free_slots
 from ..utils import to_datetime
@@ -140,6 +140,25 @@ class SupportContract(models.Model):
         )
         first = consultants & self.sudo().user_id
         return first | (consultants - first)
+
+    def _get_booking_event_name(self):
+        """The name of a booked session's event: plan, client, contract."""
+        self.ensure_one()
+        contract = self.sudo()
+        plan = contract.plan_id.with_context(lang=contract._get_explanation_lang())
+        return f"{plan.name} · {contract.partner_id.name} ({contract.name})"
+
+    def _get_booking_event_description(self):
+        """The description of a booked session's event (the team reads it)."""
+        self.ensure_one()
+        lines = [
+            _("Contract %(contract)s", contract=self.name),
+            _(
+                "Manage the booking: %(url)s",
+                url=self.sudo().get_base_url() + self._get_booking_page_path(),
+            ),
+        ]
+        return plaintext2html("\n".join(lines))
 
     # ------------------------------------------------------------------
     # What the contract still gives
