@@ -265,6 +265,8 @@ class SupportBooking(models.Model):
             )
             if not vals.get("consultant_id"):
                 vals["consultant_id"] = contract._get_booking_consultants()[:1].id
+            if not vals["consultant_id"]:
+                raise ValidationError(_("Name the consultant of the session."))
             if not vals.get("contact_id"):
                 vals["contact_id"] = contract._get_client_contact().id
             vals.update(self._reminder_values(contract, start))
