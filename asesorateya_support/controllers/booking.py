@@ -36,6 +36,12 @@ WEEK_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MESSAGES = ("booked", "rescheduled", "cancelled")
 
 
+def _capitalize(text):
+    """The first letter in capitals, the rest as the language writes it
+    (``lunes, 6 de abril de 2026`` -> ``Lunes, 6 de abril de 2026``)."""
+    return text[:1].upper() + text[1:]
+
+
 class SupportBookingPortal(SupportCustomerPortal):
     # ------------------------------------------------------------------
     # Access
@@ -150,7 +156,9 @@ class SupportBookingPortal(SupportCustomerPortal):
                 "days": [
                     {
                         "date": day,
-                        "label": babel_format_date(day, format="full", locale=lang),
+                        "label": _capitalize(
+                            babel_format_date(day, format="full", locale=lang)
+                        ),
                         "slots": [
                             {"id": epoch(start), "label": label}
                             for start, _local, label in by_day.get(day, [])
