@@ -103,3 +103,29 @@ SUMMARY_CRON = "asesorateya_support.ir_cron_send_session_summaries"
 CLOSE_MAIL_CRON = "asesorateya_support.ir_cron_send_close_mails"
 #: The scheduled action that closes ended cycles and opens the next ones.
 ROLL_PERIODS_CRON = "asesorateya_support.ir_cron_roll_periods"
+
+# --- Bookings (support policy §2, §9, §10) -------------------------------------------
+
+#: Kinds whose sessions clients book (a project has no sessions to book).
+BOOKABLE_KINDS = ("diagnosis", "incident", "hour_bag", "monthly")
+#: States in which a contract books sessions: bought and not over, nor paused.
+BOOKABLE_STATES = ("confirmed", "waiting", "active")
+#: The notice to reschedule or cancel a booked session when no policy version
+#: says otherwise (the policies' text is silent; README, "Booking").
+DEFAULT_BOOKING_NOTICE_HOURS = 24
+#: The emails of a booked session to the client, posted on its contract.
+BOOKING_CONFIRMED_MAIL_TEMPLATE = "asesorateya_support.mail_template_booking_confirmed"
+BOOKING_RESCHEDULED_MAIL_TEMPLATE = (
+    "asesorateya_support.mail_template_booking_rescheduled"
+)
+BOOKING_CANCELLED_MAIL_TEMPLATE = "asesorateya_support.mail_template_booking_cancelled"
+BOOKING_REMINDER_MAIL_TEMPLATE = "asesorateya_support.mail_template_booking_reminder"
+#: The reminder of a booked session to its consultant.
+BOOKING_CONSULTANT_REMINDER_MAIL_TEMPLATE = (
+    "asesorateya_support.mail_template_booking_reminder_consultant"
+)
+#: Odoo's own calendar emails, sent to the consultant (an internal user).
+CALENDAR_INVITATION_MAIL_TEMPLATE = "calendar.calendar_template_meeting_invitation"
+CALENDAR_CHANGED_MAIL_TEMPLATE = "calendar.calendar_template_meeting_changedate"
+#: The scheduled action that sends the reminders of booked sessions.
+BOOKING_REMINDER_CRON = "asesorateya_support.ir_cron_booking_reminders"

@@ -13,6 +13,9 @@ These are the functions the email templates get in their render context
 note print the same value alike.
 """
 
+import pytz
+from babel import dates as babel_dates
+
 from odoo.tools import format_amount, format_date, format_duration
 
 
@@ -69,3 +72,30 @@ def format_percent(value):
     :rtype: str
     """
     return f"{float(value):g}"
+
+
+def format_long_day(day, lang):
+    """A day written out, as the language writes it, first letter in capitals.
+
+    :param day: a ``date``
+    :param str lang: a language code, e.g. ``es_CL``
+    :return: e.g. ``Lunes, 6 de abril de 2026`` in Spanish
+    :rtype: str
+    """
+    text = babel_dates.format_date(day, format="full", locale=lang or "en_US")
+    return text[:1].upper() + text[1:]
+
+
+def format_moment(moment, tz, lang):
+    """A moment on the wall clock of ``tz``: the day written out, the time and
+    the zone, e.g. a booked session's start for the client.
+
+    :param moment: a naive UTC ``datetime`` (as Odoo stores them)
+    :param str tz: a time zone name, e.g. ``America/Santiago``
+    :param str lang: a language code, e.g. ``es_CL``
+    :return: e.g. ``lunes, 6 de abril de 2026, 10:00 (America/Santiago)``
+    :rtype: str
+    """
+    local = pytz.utc.localize(moment).astimezone(pytz.timezone(tz))
+    day = babel_dates.format_date(local.date(), format="full", locale=lang or "en_US")
+    return f"{day}, {local:%H:%M} ({tz})"

@@ -17,13 +17,13 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 import pytz
-from babel.dates import format_date as babel_format_date
 
 from odoo import _, fields, http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 from odoo.tools import consteq
 
+from ..formatting import format_long_day
 from ..models.support_booking import SlotTakenError
 from ..policy import epoch, from_epoch, group_by_day
 from .portal import SupportCustomerPortal
@@ -34,12 +34,6 @@ SLOT_RE = re.compile(r"^\d{1,12}$")
 WEEK_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: Messages after a redirect (the page's query string).
 MESSAGES = ("booked", "rescheduled", "cancelled")
-
-
-def _capitalize(text):
-    """The first letter in capitals, the rest as the language writes it
-    (``lunes, 6 de abril de 2026`` -> ``Lunes, 6 de abril de 2026``)."""
-    return text[:1].upper() + text[1:]
 
 
 class SupportBookingPortal(SupportCustomerPortal):
@@ -156,9 +150,7 @@ class SupportBookingPortal(SupportCustomerPortal):
                 "days": [
                     {
                         "date": day,
-                        "label": _capitalize(
-                            babel_format_date(day, format="full", locale=lang)
-                        ),
+                        "label": format_long_day(day, lang),
                         "slots": [
                             {"id": epoch(start), "label": label}
                             for start, _local, label in by_day.get(day, [])

@@ -32,5 +32,7 @@ from . import res_users
 from . import calendar_event
 from . import support_plan_booking
 from . import support_booking
+from . import support_booking_calendar
+from . import support_booking_mail
 from . import support_contract_booking
 from . import support_session_booking

@@ -1,19 +1,31 @@
 # Copyright 2026 AsesórateYa
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The booked session: its fields, what creates, moves and cancels it, and
+what the consultant records once its time has come.
 
-import logging
+Its calendar event and the consultants' busy time are in
+``support_booking_calendar.py``; its emails, ``.ics`` and reminders in
+``support_booking_mail.py``.
+"""
+
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytz
-from babel.dates import format_date as babel_format_date
-from markupsafe import Markup
 from psycopg2.errors import ExclusionViolation
 
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_datetime, mute_logger, plaintext2html
+from odoo.tools import format_datetime, mute_logger
 
+from ..const import (
+    BOOKING_CANCELLED_MAIL_TEMPLATE,
+    BOOKING_CONFIRMED_MAIL_TEMPLATE,
+    BOOKING_RESCHEDULED_MAIL_TEMPLATE,
+    CALENDAR_CHANGED_MAIL_TEMPLATE,
+    CALENDAR_INVITATION_MAIL_TEMPLATE,
+)
+from ..formatting import format_moment
 from ..utils import (
     check_datetime_values,
     check_id_values,
@@ -22,14 +34,6 @@ from ..utils import (
     check_text_values,
     to_datetime,
 )
-from .batch import commit_batch
-
-try:
-    import vobject
-except ImportError:  # pragma: no cover - a requirement of Odoo itself
-    vobject = None
-
-_logger = logging.getLogger(__name__)
 
 #: A booking holds its consultant's time while it is ``booked``.
 BOOKING_STATES = [
@@ -38,19 +42,6 @@ BOOKING_STATES = [
     ("no_show", "Client absent"),
     ("cancelled", "Session cancelled"),
 ]
-#: The emails of a booking to the client, posted on its contract.
-MAIL_CONFIRMED = "asesorateya_support.mail_template_booking_confirmed"
-MAIL_RESCHEDULED = "asesorateya_support.mail_template_booking_rescheduled"
-MAIL_CANCELLED = "asesorateya_support.mail_template_booking_cancelled"
-MAIL_REMINDER = "asesorateya_support.mail_template_booking_reminder"
-MAIL_REMINDER_CONSULTANT = (
-    "asesorateya_support.mail_template_booking_reminder_consultant"
-)
-#: Odoo's own calendar emails, sent to the consultant (internal user).
-CALENDAR_INVITATION = "calendar.calendar_template_meeting_invitation"
-CALENDAR_CHANGED = "calendar.calendar_template_meeting_changedate"
-#: The scheduled action that sends the reminders.
-REMINDER_CRON = "asesorateya_support.ir_cron_booking_reminders"
 
 
 class SlotTakenError(UserError):
@@ -296,8 +287,8 @@ class SupportBooking(models.Model):
                 support_booking_sync=True
             ).res_id = booking.id
             booking._trigger_reminder()
-            booking._send_client_mail(MAIL_CONFIRMED)
-            booking._notify_consultant_calendar(CALENDAR_INVITATION)
+            booking._send_client_mail(BOOKING_CONFIRMED_MAIL_TEMPLATE)
+            booking._notify_consultant_calendar(CALENDAR_INVITATION_MAIL_TEMPLATE)
         return bookings
 
     def write(self, vals):
@@ -407,8 +398,8 @@ class SupportBooking(models.Model):
                 when=self._format_start(),
             )
         )
-        self._send_client_mail(MAIL_RESCHEDULED)
-        self._notify_consultant_calendar(CALENDAR_CHANGED)
+        self._send_client_mail(BOOKING_RESCHEDULED_MAIL_TEMPLATE)
+        self._notify_consultant_calendar(CALENDAR_CHANGED_MAIL_TEMPLATE)
         return self
 
     def action_portal_cancel(self, reason=None):
@@ -458,8 +449,8 @@ class SupportBooking(models.Model):
                 reason=reason.strip(),
             )
         )
-        self._send_client_mail(MAIL_RESCHEDULED, reason=reason.strip())
-        self._notify_consultant_calendar(CALENDAR_CHANGED)
+        self._send_client_mail(BOOKING_RESCHEDULED_MAIL_TEMPLATE, reason=reason.strip())
+        self._notify_consultant_calendar(CALENDAR_CHANGED_MAIL_TEMPLATE)
         return self
 
     def action_cancel(self, reason):
@@ -626,109 +617,8 @@ class SupportBooking(models.Model):
                 {"active": False}
             )
         self._send_client_mail(
-            MAIL_CANCELLED, reason=reason if by != "client" else None
+            BOOKING_CANCELLED_MAIL_TEMPLATE, reason=reason if by != "client" else None
         )
-
-    @api.model
-    def _create_event(self, vals):
-        """The calendar event of a booking about to be created: the
-        consultant and the client's person as attendees (both accepted: the
-        client chose the time in the consultant's free time), busy, with an
-        Odoo Discuss video call. The booking is its document once it exists.
-
-        :param dict vals: the booking's values (complete, see ``create``)
-        """
-        contract = self.env["support.contract"].browse(vals["contract_id"])
-        consultant = self.env["res.users"].browse(vals["consultant_id"])
-        attendees = consultant.partner_id | self.env["res.partner"].browse(
-            vals["contact_id"]
-        )
-        event = (
-            self.env["calendar.event"]
-            .sudo()
-            .with_context(
-                no_mail_to_attendees=True,
-                mail_create_nosubscribe=True,
-                support_booking_sync=True,
-            )
-            .create(
-                {
-                    "name": contract._get_booking_event_name(),
-                    "start": vals["start"],
-                    "stop": vals["stop"],
-                    "duration": vals["duration"],
-                    "user_id": consultant.id,
-                    "partner_ids": [Command.set(attendees.ids)],
-                    "attendee_ids": [
-                        Command.create({"partner_id": partner.id, "state": "accepted"})
-                        for partner in attendees
-                    ],
-                    "show_as": "busy",
-                    "description": contract._get_booking_event_description(),
-                    "res_model_id": self.env["ir.model"]._get_id(self._name),
-                }
-            )
-        )
-        event._set_discuss_videocall_location()
-        return event
-
-    def _sync_event(self):
-        """The event follows a moved booking; both attendees stay accepted."""
-        self.ensure_one()
-        event = self.event_id.sudo().with_context(
-            no_mail_to_attendees=True, support_booking_sync=True
-        )
-        if not event:
-            # Deleted from the calendar by hand: a new one.
-            event = self._create_event(
-                {
-                    "contract_id": self.contract_id.id,
-                    "consultant_id": self.consultant_id.id,
-                    "contact_id": self.contact_id.id,
-                    "start": self.start,
-                    "stop": self.stop,
-                    "duration": self.duration,
-                }
-            )
-            event.with_context(support_booking_sync=True).res_id = self.id
-            self.with_context(support_booking_sync=True).event_id = event
-            return
-        attendees = self.consultant_id.partner_id | self.contact_id
-        event.write(
-            {
-                "start": self.start,
-                "stop": self.stop,
-                "duration": self.duration,
-                "user_id": self.consultant_id.id,
-                "partner_ids": [Command.set(attendees.ids)],
-            }
-        )
-        event.attendee_ids.write({"state": "accepted"})
-
-    def _get_event_name(self):
-        self.ensure_one()
-        return self.contract_id._get_booking_event_name()
-
-    @api.model
-    def _reminder_values(self, contract, start):
-        """The reminder of a session of ``contract`` starting at ``start``:
-        the company's hours before, unless that time has passed (a session
-        booked or moved that late was just confirmed by email).
-
-        :return: the values of ``reminder_state`` and ``reminder_date``
-        """
-        hours = contract.sudo().company_id.support_booking_reminder_hours
-        when = start - timedelta(hours=hours)
-        if when <= fields.Datetime.now():
-            return {"reminder_state": False, "reminder_date": False}
-        return {"reminder_state": "queued", "reminder_date": when}
-
-    def _trigger_reminder(self):
-        """Have the reminder action run when this reminder is due."""
-        self.ensure_one()
-        cron = self.env.ref(REMINDER_CRON, raise_if_not_found=False)
-        if cron and self.reminder_state == "queued":
-            cron.sudo()._trigger(at=self.reminder_date)
 
     def _local_start_date(self):
         """The day of the session where the consultancy works (the day its
@@ -752,377 +642,10 @@ class SupportBooking(models.Model):
         """
         self.ensure_one()
         tz = tz or self._get_client_tz()
-        lang = lang or self.env.context.get("lang") or self.env.lang or "en_US"
-        local = pytz.utc.localize(self.start).astimezone(pytz.timezone(tz))
-        day = babel_format_date(local.date(), format="full", locale=lang)
-        return f"{day}, {local:%H:%M} ({tz})"
+        lang = lang or self.env.context.get("lang") or self.env.lang
+        return format_moment(self.start, tz, lang)
 
     def _format_start_client(self):
         """:meth:`_format_start` in the client's language (emails)."""
         self.ensure_one()
         return self._format_start(lang=self.contract_id._get_explanation_lang())
-
-    def _get_mail_recipient(self):
-        """Who the client's emails about this booking go to: the person who
-        attends when they have an email, else the contract's recipient."""
-        self.ensure_one()
-        if self.contact_id.email:
-            return self.contact_id
-        return self.contract_id._get_mail_partner()
-
-    def _get_manage_url(self):
-        """The booking page of the contract, with its access token (emails)."""
-        self.ensure_one()
-        contract = self.contract_id.sudo()
-        return contract.get_base_url() + contract._get_booking_page_path()
-
-    def _get_case_url(self):
-        """The contract's case form (policy §9), with the access token."""
-        self.ensure_one()
-        contract = self.contract_id.sudo()
-        return contract.get_base_url() + contract.get_portal_url(anchor="case")
-
-    def _needs_case_reminder(self):
-        """A diagnosis or incident whose client has not sent the case yet
-        (policy §2, §9)."""
-        self.ensure_one()
-        contract = self.contract_id
-        return contract.kind in ("diagnosis", "incident") and not (
-            contract.sudo().date_case_sent
-        )
-
-    def _get_ics(self, method="REQUEST"):
-        """The session as an iCalendar file: the same ``UID`` for every
-        version, a ``SEQUENCE`` that grows when it moves, ``METHOD:CANCEL``
-        when it is cancelled, so the client's calendar app updates its copy.
-
-        :return: bytes, or ``b""`` without the vobject library
-        """
-        self.ensure_one()
-        if not vobject:
-            return b""
-        cal = vobject.iCalendar()
-        cal.add("method").value = method
-        event = cal.add("vevent")
-        event.add("uid").value = f"{self.ics_uid}@asesorateya-support"
-        event.add("sequence").value = str(
-            self.reschedule_count + (1 if method == "CANCEL" else 0)
-        )
-        event.add("dtstamp").value = pytz.utc.localize(fields.Datetime.now())
-        event.add("dtstart").value = pytz.utc.localize(self.start)
-        event.add("dtend").value = pytz.utc.localize(self.stop)
-        event.add("summary").value = self.sudo()._get_event_name()
-        event.add("status").value = "CANCELLED" if method == "CANCEL" else "CONFIRMED"
-        if self.videocall_url:
-            event.add("location").value = self.videocall_url
-        event.add("description").value = _(
-            "Manage the booking: %(url)s", url=self._get_manage_url()
-        )
-        organizer = self.consultant_id.sudo().partner_id
-        if organizer.email:
-            event.add("organizer").value = f"MAILTO:{organizer.email}"
-            event.organizer.params["CN"] = [organizer.name]
-        for partner in (organizer | self.contact_id.sudo()).filtered("email"):
-            attendee = event.add("attendee")
-            attendee.value = f"MAILTO:{partner.email}"
-            attendee.params["CN"] = [partner.name]
-        return cal.serialize().encode()
-
-    def _send_client_mail(self, template_xmlid, reason=None):
-        """Email the client about this booking through the mail queue, posted
-        on the contract's chatter (the client's whole correspondence is
-        there, in the portal) with the session's ``.ics``; a client with
-        nobody to email gets an activity to reach them instead (as
-        ``support.contract._send_client_mail``).
-
-        :param str reason: the consultancy's reason, shown in the email
-        """
-        self.ensure_one()
-        template = self.env.ref(template_xmlid, raise_if_not_found=False)
-        if not template:
-            return self.env["mail.message"]
-        values = (
-            template.sudo()
-            .with_context(support_booking_reason=reason)
-            ._generate_template(
-                self.ids,
-                ["subject", "body_html", "email_from", "partner_to"],
-                find_or_create_partners=True,
-            )[self.id]
-        )
-        contract = self.contract_id
-        partners = self.env["res.partner"].sudo().browse(values.get("partner_ids"))
-        reachable = partners.filtered("email")
-        method = "CANCEL" if template_xmlid == MAIL_CANCELLED else "REQUEST"
-        ics = self._get_ics(method)
-        author = self._get_author()
-        message = (
-            contract.sudo()
-            .with_context(mail_notify_force_send=False, mail_create_nosubscribe=True)
-            .message_post(
-                subject=values.get("subject"),
-                body=values.get("body_html") or "",
-                email_from=values.get("email_from") or None,
-                author_id=author.id,
-                partner_ids=reachable.ids,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                attachments=[("sesion.ics", ics)] if ics else [],
-                # The client who books is told too, as after a purchase.
-                notify_author=author in reachable,
-            )
-        )
-        if reachable:
-            contract._trigger_mail_queue()
-        else:
-            contract._schedule_reach_client(values)
-        return message
-
-    def _get_author(self):
-        """The author of a booking's messages: the user acting (a consultant,
-        or a client in the portal); the client's person when acting by the
-        email link (as the public user); else, for the scheduled actions,
-        the consultant or the company."""
-        self.ensure_one()
-        user = self.env.user
-        if user._is_public():
-            return self.contact_id or self.contract_id._get_mail_author()
-        if not user._is_superuser():
-            return user.partner_id
-        return self.contract_id._get_mail_author()
-
-    def _notify_consultant_calendar(self, template_xmlid):
-        """Odoo's calendar invitation (or change of date) to the consultant,
-        with its ``.ics`` and accept/decline links, through the mail queue;
-        not when the consultant acts themselves."""
-        self.ensure_one()
-        template = self.env.ref(template_xmlid, raise_if_not_found=False)
-        partner = self.consultant_id.partner_id
-        attendees = self.event_id.sudo().attendee_ids.filtered(
-            lambda attendee: attendee.partner_id == partner
-        )
-        if template and attendees:
-            # The consultant organises the event: Odoo tells no author of
-            # their own message unless asked to.
-            attendees.with_context(mail_notify_author=True)._send_mail_to_attendees(
-                template
-            )
-
-    def _notify_consultant(self, text):
-        """A note to the consultant on this booking (email through the queue)."""
-        self.ensure_one()
-        partner = self.consultant_id.partner_id
-        self.sudo().with_context(mail_notify_force_send=False).message_post(
-            body=plaintext2html(text),
-            partner_ids=partner.ids if partner != self.env.user.partner_id else [],
-            author_id=self._get_author().id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-        )
-
-    def _post_change_note(self, text):
-        """The trail of a change on the booking (the team reads it)."""
-        self.ensure_one()
-        self.sudo().message_post(
-            body=plaintext2html(text),
-            author_id=self._get_author().id,
-            subtype_xmlid="mail.mt_note",
-        )
-
-    @api.model
-    def _get_busy_intervals(
-        self, user_tzs, date_from, date_to, exclude=None, duration=None
-    ):
-        """The busy time of ``users`` between two moments, merged, from one
-        query whatever the number of events: their calendar events (as an
-        attendee who did not decline, or as the organizer), all-day events
-        over whole days of their time zone, and their booked sessions.
-
-        Only start and end are read: private events stay private (the
-        portal shows free time, never an event).
-
-        With a session ``duration``, busy times closer than it are merged by
-        the database: no session fits between them, and a day of thousands
-        of short events comes back as a few intervals (a session starting at
-        ``t`` collides with ``[s, e)`` when ``s - duration < t < e``; the
-        union of those start ranges, moved back by the duration, is returned).
-
-        :param dict user_tzs: ``{res.users: time zone name}`` of the
-            consultants (all-day events take their whole days there)
-        :param date_from: naive UTC datetime
-        :param date_to: naive UTC datetime
-        :param exclude: a ``support.booking`` whose time is not busy (the one
-            being moved)
-        :param timedelta duration: the length of the sessions sought
-        :return: ``{user id: [(start, stop)]}`` aware UTC datetimes
-        """
-        duration = duration or timedelta(0)
-        result = {user.id: [] for user in user_tzs}
-        if not user_tzs:
-            return result
-        exclude = exclude or self.browse()
-        rows = [
-            (user.id, user.sudo().partner_id.id, tz) for user, tz in user_tzs.items()
-        ]
-        values = ", ".join(["(%s, %s, %s)"] * len(rows))
-        params = [value for row in rows for value in row]
-        # The bookings' own events (their document is the booking) are
-        # counted through the bookings: a column test rather than a join, and
-        # a moved booking frees its old time at once.
-        self.env["calendar.event"].flush_model(
-            [
-                "start",
-                "stop",
-                "allday",
-                "start_date",
-                "stop_date",
-                "active",
-                "show_as",
-                "res_model",
-            ]
-        )
-        self.env["calendar.attendee"].flush_model(["event_id", "partner_id", "state"])
-        self.flush_model(["consultant_id", "start", "stop", "state", "event_id"])
-        self.env.cr.execute(
-            f"""
-            WITH consultant(user_id, partner_id, tz) AS (VALUES {values}),
-            busy AS (
-                SELECT c.user_id,
-                       CASE WHEN e.allday THEN tsrange(
-                                (e.start_date::timestamp AT TIME ZONE c.tz)
-                                    AT TIME ZONE 'UTC',
-                                ((e.stop_date + 1)::timestamp AT TIME ZONE c.tz)
-                                    AT TIME ZONE 'UTC')
-                            ELSE tsrange(e.start, e.stop)
-                       END AS span
-                  FROM consultant c
-                  JOIN calendar_event e
-                    ON e.active
-                   AND e.show_as = 'busy'
-                   AND e.start < %s + interval '2 days'
-                   AND e.stop > %s - interval '2 days'
-                   AND (EXISTS (SELECT 1 FROM calendar_attendee a
-                                 WHERE a.event_id = e.id
-                                   AND a.partner_id = c.partner_id
-                                   AND a.state != 'declined')
-                        OR (e.user_id = c.user_id
-                            AND NOT EXISTS (SELECT 1 FROM calendar_attendee a
-                                             WHERE a.event_id = e.id
-                                               AND a.partner_id = c.partner_id)))
-                 WHERE e.res_model IS DISTINCT FROM 'support.booking'
-                UNION ALL
-                SELECT b.consultant_id, tsrange(b.start, b.stop)
-                  FROM support_booking b
-                  JOIN consultant c ON c.user_id = b.consultant_id
-                 WHERE b.state = 'booked'
-                   AND b.start < %s AND b.stop > %s
-                   AND b.id != %s
-            )
-            SELECT user_id, lower(span) + %s, upper(span)
-              FROM (SELECT user_id,
-                           range_agg(tsrange(lower(span) - %s, upper(span)))
-                               AS spans
-                      FROM busy
-                     WHERE span && tsrange(%s, %s)
-                  GROUP BY user_id) merged,
-                   unnest(merged.spans) AS span
-            """,
-            [
-                *params,
-                date_to,
-                date_from,
-                date_to,
-                date_from,
-                exclude.id or 0,
-                duration,
-                duration,
-                date_from,
-                date_to,
-            ],
-        )
-        for user_id, start, stop in self.env.cr.fetchall():
-            result[user_id].append((pytz.utc.localize(start), pytz.utc.localize(stop)))
-        return result
-
-    # ------------------------------------------------------------------
-    # Reminders
-    # ------------------------------------------------------------------
-    @api.model
-    def _cron_send_reminders(self, batch_size=200):
-        """Remind the client and the consultant of the sessions whose
-        reminder time has come, once each (``reminder_state``), through the
-        mail queue. Bookings are claimed under row locks, so two runs never
-        send the same reminder; works in batches, committing each one outside
-        tests and re-triggering itself while some are left.
-
-        :return: the ``support.booking`` records reminded
-        """
-        now = fields.Datetime.now()
-        due = self.search(
-            [
-                ("reminder_state", "=", "queued"),
-                ("reminder_date", "<=", now),
-                ("state", "=", "booked"),
-            ],
-            order="reminder_date, id",
-            limit=batch_size,
-        )
-        bookings = self.browse()
-        if due:
-            self.env.cr.execute(
-                """
-                SELECT id FROM support_booking
-                 WHERE id IN %s AND reminder_state = 'queued'
-                   FOR NO KEY UPDATE SKIP LOCKED
-                """,
-                [tuple(due.ids)],
-            )
-            bookings = self.browse([row[0] for row in self.env.cr.fetchall()])
-            bookings.invalidate_recordset(["reminder_state"])
-            bookings = bookings.filtered(lambda b: b.reminder_state == "queued")
-        for booking in bookings:
-            booking._send_reminders()
-        bookings.with_context(support_booking_sync=True).write(
-            {"reminder_state": "sent"}
-        )
-        _logger.info("Support: %s booking reminders sent", len(bookings))
-        if len(due) == batch_size:
-            commit_batch(self.env)
-            self.env.ref(REMINDER_CRON).sudo()._trigger()
-        return bookings
-
-    def _send_reminders(self):
-        """The reminder to the client (on the contract, with the case form
-        for a diagnosis or an incident, policy §9) and to the consultant."""
-        self.ensure_one()
-        self._send_client_mail(MAIL_REMINDER)
-        template = self.env.ref(MAIL_REMINDER_CONSULTANT, raise_if_not_found=False)
-        partner = self.consultant_id.partner_id
-        if template and partner.email:
-            values = template.sudo()._generate_template(
-                self.ids, ["subject", "body_html"]
-            )[self.id]
-            self.sudo().with_context(mail_notify_force_send=False).message_notify(
-                partner_ids=partner.ids,
-                subject=values.get("subject"),
-                body=values.get("body_html") or "",
-                author_id=self.company_id.partner_id.id,
-                email_layout_xmlid="mail.mail_notification_light",
-            )
-            self.env["support.contract"]._trigger_mail_queue()
-
-    @api.model
-    def _get_reason(self):
-        """The consultancy's reason of a move or cancellation (emails)."""
-        return self.env.context.get("support_booking_reason") or ""
-
-    def _get_markup_reason(self):
-        return Markup("<br/>").join((self._get_reason() or "").splitlines())
-
-    @api.model
-    def _datetime_from_local(self, day, hour, tz):
-        """A naive UTC datetime from a day and an hour of ``tz`` (tests, demo)."""
-        local = pytz.timezone(tz).localize(
-            datetime.combine(day, datetime.min.time()) + timedelta(hours=hour)
-        )
-        return local.astimezone(pytz.utc).replace(tzinfo=None)

@@ -8,17 +8,17 @@ import pytz
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.tools import float_compare, format_date, plaintext2html
+from odoo.tools import float_compare, plaintext2html
 
+from ..const import (
+    BOOKABLE_KINDS,
+    BOOKABLE_STATES,
+    DEFAULT_BOOKING_NOTICE_HOURS,
+    SINGLE_SESSION_KINDS,
+)
+from ..formatting import format_day, format_hours
 from ..policy import free_slots
 from ..utils import to_datetime
-from .support_plan import SINGLE_SESSION_KINDS
-from .support_plan_booking import BOOKABLE_KINDS
-
-#: States in which a contract books sessions: bought and not over, nor paused.
-BOOKABLE_STATES = ("confirmed", "waiting", "active")
-#: The notice of a contract without a policy version (README, "Booking").
-DEFAULT_NOTICE_HOURS = 24
 
 
 class SupportContract(models.Model):
@@ -108,7 +108,7 @@ class SupportContract(models.Model):
         that governs the contract (README, policy section)."""
         self.ensure_one()
         version = self.sudo().policy_version_id
-        return version.booking_notice_hours if version else DEFAULT_NOTICE_HOURS
+        return version.booking_notice_hours if version else DEFAULT_BOOKING_NOTICE_HOURS
 
     def _get_booking_tz(self, partner=None):
         """The client's time zone: the person's, else the buyer's, else the
@@ -236,17 +236,17 @@ class SupportContract(models.Model):
                     "%(left)s h are left on %(contract)s, %(booked)s h of them "
                     "already booked: not enough for a session of %(duration)s "
                     "h. Write to us to agree on more hours.",
-                    left=_hours(contract.hours_remaining),
-                    booked=_hours(booked),
+                    left=format_hours(contract.hours_remaining),
+                    booked=format_hours(booked),
                     contract=contract.name,
-                    duration=_hours(duration),
+                    duration=format_hours(duration),
                 )
             if day and contract.date_expiry and day > contract.date_expiry:
                 return _(
                     "%(contract)s can be used until %(date)s: book a session "
                     "before then.",
                     contract=contract.name,
-                    date=format_date(self.env, contract.date_expiry),
+                    date=format_day(self.env, contract.date_expiry),
                 )
         elif contract.kind == "monthly":
             return contract._get_meeting_refusal(day, others)
@@ -277,7 +277,7 @@ class SupportContract(models.Model):
             return _(
                 "This cycle's meetings are booked until %(end)s; the next "
                 "cycle's, once it begins.",
-                end=format_date(self.env, period.date_end),
+                end=format_day(self.env, period.date_end),
             )
         booked = others.filtered(
             lambda b: (
@@ -291,8 +291,8 @@ class SupportContract(models.Model):
                 "The %(count)s meetings of this cycle are held or booked "
                 "(%(start)s to %(end)s).",
                 count=period.meetings_included,
-                start=format_date(self.env, period.date_start),
-                end=format_date(self.env, period.date_end),
+                start=format_day(self.env, period.date_start),
+                end=format_day(self.env, period.date_end),
             )
         return None
 
@@ -529,9 +529,3 @@ class SupportContract(models.Model):
                 ],
             ]
         )
-
-
-def _hours(hours):
-    """Hours as hh:mm (1.5 -> 01:30), as the portal shows them."""
-    minutes = round(hours * 60)
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"

@@ -4,8 +4,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-#: Kinds whose sessions clients book (a project has no sessions to book).
-BOOKABLE_KINDS = ("diagnosis", "incident", "hour_bag", "monthly")
+from ..const import BOOKABLE_KINDS
 
 
 class SupportPlan(models.Model):
