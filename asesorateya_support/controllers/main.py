@@ -1,7 +1,7 @@
 # Copyright 2026 AsesórateYa
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from odoo import fields, http
+from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 
@@ -111,7 +111,7 @@ class SupportWebsiteSale(WebsiteSale):
             )
         ):
             raise request.not_found()
-        version = policy._version_at(fields.Date.context_today(policy))
+        version = policy._version_at(company._support_today())
         if not version:
             raise request.not_found()
         return request.render(

@@ -444,7 +444,7 @@ class SupportCustomerPortal(CustomerPortal):
                 "page_name": "support_cancel",
                 "contract": contract_sudo,
                 "quote": quote,
-                "quote_date": fields.Date.context_today(contract_sudo),
+                "quote_date": contract_sudo.company_id._support_today(),
                 "quote_error": quote_error,
                 "choices": choices,
                 "preference": preference or (choices and choices[0][0]),

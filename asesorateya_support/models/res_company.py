@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from odoo import SUPERUSER_ID, Command, _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 
 from ..const import (
     DEFAULT_POLICY_XMLID,
@@ -130,8 +131,41 @@ class ResCompany(models.Model):
         cycle or bag would close while its last day is still going on.
         """
         self.ensure_one()
-        tz = self.partner_id.tz or self.env.user.tz or "UTC"
+        tz = self.sudo().partner_id.tz or self.env.user.tz or "UTC"
         return fields.Date.context_today(self.with_context(tz=tz))
+
+    def _support_date_of(self, timestamp):
+        """The company's calendar day of ``timestamp`` (a UTC datetime): a
+        purchase confirmed at 22:30 in Santiago is dated that day in Santiago,
+        whoever or whatever confirmed it (issue 13, item 1; agency §8.1)."""
+        self.ensure_one()
+        tz = self.sudo().partner_id.tz or self.env.user.tz or "UTC"
+        return fields.Date.context_today(self.with_context(tz=tz), timestamp)
+
+    @api.model
+    def _support_default_today(self):
+        """Today of the current company: the default of the addon's dates."""
+        return self.env.company._support_today()
+
+    @api.model
+    def _support_before_today_domain(self, fname, operator="<"):
+        """A domain ``fname <operator> today``, each company's ``today`` its
+        own (``_support_today``): the records of a cron or a search that
+        spans companies.
+
+        :param str operator: ``<`` or ``<=``
+        """
+        companies = self.sudo().search([])
+        return expression.OR(
+            [
+                [
+                    ("company_id", "=", company.id),
+                    (fname, operator, company._support_today()),
+                ]
+                for company in companies
+            ]
+            or [[(fname, operator, fields.Date.today())]]
+        )
 
     @api.model
     def _support_upper_today(self):

@@ -390,10 +390,11 @@ class SaleOrder(models.Model):
         """The day a credit must still be valid on to be spent on this order:
         the order's date, or today if that is later (never after expiry)."""
         self.ensure_one()
-        today = fields.Date.context_today(self)
+        company = self.company_id or self.env.company
+        today = company._support_today()
         if not self.date_order:
             return today
-        return max(today, fields.Date.context_today(self, self.date_order))
+        return max(today, company._support_date_of(self.date_order))
 
     def _get_applicable_support_credits(self):
         """The client's credits that can still be applied to this order.

@@ -136,9 +136,7 @@ class SaleOrderLine(models.Model):
             # order confirms on the deposit; the balance is due at delivery.
             amount_total = amount
             policy = plan.policy_id or company._get_support_policy()
-            version = policy._version_at(
-                fields.Date.context_today(self, order.date_order)
-            )
+            version = policy._version_at(company._support_date_of(order.date_order))
             amount = company.currency_id.round(
                 amount_total * version.deposit_percent / 100.0
             )
@@ -153,6 +151,8 @@ class SaleOrderLine(models.Model):
             "amount_total": amount_total,
             "hours_included": plan.hours_included,
             "scope": order.support_scope,
-            "date_purchase": fields.Date.context_today(self, order.date_order),
+            # The company's day of the order, whoever confirmed it (the
+            # payment's post-processing, the public user): issue 13, item 1.
+            "date_purchase": company._support_date_of(order.date_order),
             "state": "confirmed",
         }

@@ -65,7 +65,7 @@ class SupportBreach(models.Model):
     date_recorded = fields.Date(
         string="Recorded on",
         required=True,
-        default=fields.Date.context_today,
+        default=lambda self: self.env["res.company"]._support_default_today(),
         tracking=True,
     )
     date_correction_due = fields.Date(
@@ -255,7 +255,7 @@ class SupportBreach(models.Model):
             {
                 "state": "remedied",
                 "remedy_note": note.strip(),
-                "remedied_on": fields.Date.context_today(self),
+                "remedied_on": self.company_id._support_today(),
                 "remedied_by_id": self.env.user.id,
             }
         )
@@ -315,7 +315,7 @@ class SupportBreach(models.Model):
             raise UserError(_("Describe the compensation agreed with the client."))
         self.write(
             {
-                "compensation_date": fields.Date.context_today(self),
+                "compensation_date": self.company_id._support_today(),
                 "compensation_by_id": self.env.user.id,
             }
         )
@@ -365,9 +365,11 @@ class SupportBreach(models.Model):
 
         :return: the breaches marked
         """
-        today = fields.Date.context_today(self)
         breaches = self.search(
-            [("state", "=", "open"), ("date_correction_due", "<", today)]
+            [("state", "=", "open")]
+            + self.env["res.company"]._support_before_today_domain(
+                "date_correction_due"
+            )
         )
         for breach in breaches:
             breach.state = "unremedied"

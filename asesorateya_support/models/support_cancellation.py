@@ -302,7 +302,7 @@ class SupportCancellation(models.Model):
             "partner_id": contract.partner_id.id,
             "company_id": contract.company_id.id,
             "currency_id": contract.currency_id.id,
-            "invoice_date": fields.Date.context_today(self),
+            "invoice_date": contract.company_id._support_today(),
             "invoice_origin": contract.sale_order_id.name or contract.name,
             "ref": self.name,
             "invoice_line_ids": [

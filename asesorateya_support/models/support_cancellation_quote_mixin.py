@@ -52,6 +52,13 @@ class SupportCancellationQuoteMixin(models.AbstractModel):
         string="Credit under the policy", readonly=True
     )
     extra_invoice_amount = fields.Monetary(string="Extra to invoice", readonly=True)
+    invoice_reversal_amount = fields.Monetary(
+        string="Reversed on the cycle's invoice",
+        readonly=True,
+        help="Monthly plans: the part of the current cycle's unpaid invoice "
+        "that is cancelled by a credit note; the work done stays due (support "
+        "policy §8).",
+    )
     credit_expiry_date = fields.Date(readonly=True)
     explanation = fields.Text(readonly=True)
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 
 from ..formatting import format_day
 from ..utils import check_date_values, check_id_values, check_text_values
@@ -126,7 +127,7 @@ class SupportClaim(models.Model):
     date_received = fields.Date(
         string="Received on",
         required=True,
-        default=fields.Date.context_today,
+        default=lambda self: self.env["res.company"]._support_default_today(),
         tracking=True,
         help="The day the written claim reached the formal channel.",
     )
@@ -184,7 +185,7 @@ class SupportClaim(models.Model):
                 policy = claim.company_id._get_support_policy()
                 if policy:
                     version = policy._version_at(
-                        claim.date_received or fields.Date.context_today(claim)
+                        claim.date_received or claim.company_id._support_today()
                     )
                     version = version or policy.current_version_id
             claim.policy_version_id = version
@@ -202,20 +203,26 @@ class SupportClaim(models.Model):
     @api.depends("state", "date_due")
     @api.depends_context("tz")
     def _compute_is_overdue(self):
-        today = fields.Date.context_today(self)
         for claim in self:
             claim.is_overdue = bool(
-                claim.state == "received" and claim.date_due and today > claim.date_due
+                claim.state == "received"
+                and claim.date_due
+                and (claim.company_id or self.env.company)._support_today()
+                > claim.date_due
             )
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(_("Search overdue claims with = True or = False."))
-        today = fields.Date.context_today(self)
-        overdue = [("state", "=", "received"), ("date_due", "<", today)]
+        overdue = expression.AND(
+            [
+                [("state", "=", "received")],
+                self.env["res.company"]._support_before_today_domain("date_due"),
+            ]
+        )
         if (operator == "=") == value:
             return overdue
-        return ["|", ("state", "!=", "received"), ("date_due", ">=", today)]
+        return ["!"] + expression.normalize_domain(overdue)
 
     def _compute_access_url(self):  # pylint: disable=missing-return
         super()._compute_access_url()
@@ -225,8 +232,8 @@ class SupportClaim(models.Model):
     @api.constrains("contract_date", "date_received")
     def _check_dates(self):
         """A claim is about a contract made before it, received by today."""
-        today = fields.Date.context_today(self)
         for claim in self:
+            today = (claim.company_id or self.env.company)._support_today()
             if claim.date_received > today:
                 raise ValidationError(
                     _(

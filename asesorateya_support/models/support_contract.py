@@ -144,7 +144,9 @@ class SupportContract(models.Model):
         help="What the client owes while the service waits or is paused.",
     )
     date_purchase = fields.Date(
-        default=fields.Date.context_today, required=True, tracking=True
+        default=lambda self: self.env["res.company"]._support_default_today(),
+        required=True,
+        tracking=True,
     )
     date_start = fields.Date(
         string="Effective start",
@@ -374,23 +376,26 @@ class SupportContract(models.Model):
                 partner = partners.browse(vals["partner_id"])
                 vals["partner_id"] = partner.commercial_partner_id.id
             plan = self.env["support.plan"].browse(vals.get("plan_id"))
+            company = self.env["res.company"].browse(
+                vals.get("company_id") or self.env.company.id
+            )
+            # The purchase is dated on the company's calendar, not on the
+            # clicking user's (issue 13, item 1; agency policy §8.1).
+            vals.setdefault("date_purchase", company._support_today())
             if plan and not vals.get("hours_included"):
                 vals["hours_included"] = plan.hours_included
             if plan.validity_months and not vals.get("date_expiry"):
                 purchase = fields.Date.to_date(
-                    vals.get("date_purchase") or fields.Date.context_today(self)
+                    vals.get("date_purchase") or company._support_today()
                 )
                 vals["date_expiry"] = purchase + relativedelta(
                     months=plan.validity_months
                 )
             self._check_amount_values(vals)
             if not vals.get("policy_version_id"):
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
                 policy = plan.policy_id or company._get_support_policy()
                 purchase = fields.Date.to_date(
-                    vals.get("date_purchase") or fields.Date.context_today(self)
+                    vals.get("date_purchase") or company._support_today()
                 )
                 vals["policy_version_id"] = policy._version_at(purchase).id
             if vals.get("name", "/") == "/":
@@ -467,8 +472,8 @@ class SupportContract(models.Model):
         :param date: the first day of service (default: today)
         """
         self._check_state(("confirmed",), _("Starting"))
-        date = fields.Date.to_date(date) or fields.Date.context_today(self)
         for contract in self:
+            date = fields.Date.to_date(date) or contract.company_id._support_today()
             contract.state = "active"
             if contract.kind == "project":
                 contract._check_project_items()
@@ -510,8 +515,8 @@ class SupportContract(models.Model):
     def action_resume(self):
         """Resume a waiting or paused service where it was."""
         self._check_state(("waiting", "paused"), _("Resuming"))
-        today = fields.Date.context_today(self)
         for contract in self:
+            today = contract.company_id._support_today()
             contract.write(
                 {
                     "state": contract.state_before_hold
@@ -533,12 +538,14 @@ class SupportContract(models.Model):
         self._check_state(
             ("confirmed", "active", "paused", "exhausted", "waiting"), _("Closing")
         )
-        today = fields.Date.context_today(self)
         # The service ends: no cycle-close email asking for next priorities.
         self.period_ids.filtered(lambda p: p.state == "open").with_context(
             support_final_close=True
         )._close()
-        self.write({"state": "done", "date_end": today})
+        for contract in self:
+            contract.write(
+                {"state": "done", "date_end": contract.company_id._support_today()}
+            )
 
     def action_cancel(self):
         """Cancel a contract that leaves nothing to settle.
@@ -569,7 +576,8 @@ class SupportContract(models.Model):
                     )
                 )
         self._check_state(CANCELLABLE_STATES, _("Cancelling"))
-        self._set_cancelled(fields.Date.context_today(self))
+        for contract in self:
+            contract._set_cancelled(contract.company_id._support_today())
 
     def _set_cancelled(self, date):
         # The cancellation's own email tells the client what the cycle gives.
@@ -590,7 +598,7 @@ class SupportContract(models.Model):
             "context": {
                 "default_contract_id": self.id,
                 "default_user_id": self.env.user.id,
-                "default_date": fields.Date.to_string(fields.Date.context_today(self)),
+                "default_date": fields.Date.to_string(self.company_id._support_today()),
                 "default_duration": self.plan_id.session_length,
             },
         }
@@ -678,18 +686,21 @@ class SupportContract(models.Model):
         Other modules extend the list with ``expression.OR([super()...,
         [...]])``.
         """
-        today = fields.Date.context_today(self)
         # As the superuser: a salesman reads contracts but not claims; only
-        # contract ids come out, and the contract rules still apply.
+        # contract ids come out, and the contract rules still apply. Overdue
+        # on the company's day (issue 13, item 1).
         overdue_claims = (
             self.env["support.claim"]
             .sudo()
             .search(
-                [
-                    ("state", "=", "received"),
-                    ("date_due", "<", today),
-                    ("contract_id", "!=", False),
-                ]
+                expression.AND(
+                    [
+                        [("state", "=", "received"), ("contract_id", "!=", False)],
+                        self.env["res.company"]._support_before_today_domain(
+                            "date_due"
+                        ),
+                    ]
+                )
             )
         )
         return expression.OR(

@@ -1,7 +1,7 @@
 # Copyright 2026 AsesórateYa
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from odoo import _, api, fields, models
+from odoo import _, api, models
 from odoo.exceptions import UserError
 
 from ..formatting import format_money
@@ -69,8 +69,8 @@ class SupportContract(models.Model):
         Called when an invoice is paid; a contract paused for another reason
         stays paused.
         """
-        today = fields.Date.context_today(self)
         for contract in self.filtered(lambda c: c.state == "paused" and c.payment_hold):
+            today = contract.company_id._support_today()
             if contract.period_ids._get_overdue(today):
                 continue
             contract.action_resume()

@@ -12,10 +12,12 @@ from ..const import (
 )
 from ..formatting import format_day, format_hours, format_money, format_percent
 from ..policy import (
+    AMOUNT_KEYS,
     PREFERENCES,
-    QUOTE_KEYS,
     compute_quote,
     decide_cancellation,
+    hours_consumed,
+    net_use,
     weighted_progress,
 )
 from ..utils import check_text, to_date
@@ -94,7 +96,7 @@ class SupportContract(models.Model):
         """
         self.ensure_one()
         self._check_convertible_to_credit(reason)
-        today = fields.Date.context_today(self)
+        today = self.company_id._support_today()
         credit = self.env["support.credit"]._issue(
             self.partner_id,
             self.amount_paid,
@@ -216,7 +218,7 @@ class SupportContract(models.Model):
         :raise ValidationError: on a value that is no date
         :raise UserError: on a day in the future or before the purchase
         """
-        today = fields.Date.context_today(self)
+        today = self.company_id._support_today()
         request_date = to_date(request_date, _("The request date")) or today
         if request_date > today:
             raise UserError(_("A cancellation request cannot be dated in the future."))
@@ -240,7 +242,7 @@ class SupportContract(models.Model):
         version = self._get_policy_version()
         facts, period = self._get_cancellation_facts(version, request_date)
         quote, details = compute_quote(**facts)
-        for key in QUOTE_KEYS[2:8]:
+        for key in AMOUNT_KEYS:
             quote[key] = float(quote[key])
         quote["explanation"] = self._cancellation_explanation(
             quote, details, version, request_date, period
@@ -253,6 +255,10 @@ class SupportContract(models.Model):
         queries: the version's terms, the purchase and start, what was paid,
         and by kind the hours used, the cycle covering the day, or the
         project's weighted progress.
+
+        Only what happened up to the request date counts ("hasta la fecha de
+        cancelación", support policy §10; issue 13, item 5): the logs dated
+        after it are left out, wherever the quote is shown.
 
         :return: ``(facts, period)``: the keyword arguments of
             ``compute_quote``, and the cycle covering the day (empty but for a
@@ -268,16 +274,25 @@ class SupportContract(models.Model):
             rounding=self.currency_id.rounding,
         )
         period = self.env["support.contract.period"]
-        if self.kind == "hour_bag":
-            facts.update(hours_included=self.hours_included, hours_used=self.hours_used)
+        if self.kind in ("hour_bag", "diagnosis", "incident"):
+            # One grouped query, whatever the number of logs: the net time of
+            # each day up to the request. The service starts with the first
+            # net use of hours (support §10; issue 13, item 2).
+            used, first_use = self._get_net_use(request_date)
+            facts.update(
+                date_start=first_use,
+                hours_included=self.hours_included,
+                hours_used=hours_consumed(self.kind, used, self.hours_included),
+            )
         elif self.kind == "monthly":
             period = self._period_for(request_date)
             facts.update(
                 has_period=bool(period),
                 period_fee=period.fee_amount,
                 period_hours=period.hours_base,
-                period_hours_used=period.hours_used,
+                period_hours_used=period._get_hours_used_until(request_date),
                 period_hours_carried_in=period.hours_carried_in,
+                period_amount_received=period._get_amount_received(),
             )
         elif self.kind == "project":
             if self.date_start:
@@ -292,6 +307,34 @@ class SupportContract(models.Model):
                 ),
             )
         return facts, period
+
+    def _get_net_use(self, until=None):
+        """Net hours logged on this contract up to ``until`` (all if
+        ``None``), and the first day with a net use: one grouped query.
+
+        :return: ``(hours, first_day)`` as :func:`~odoo.addons.
+            asesorateya_support.policy.net_use` gives them
+        """
+        self.ensure_one()
+        domain = [("contract_id", "=", self.id)]
+        if until:
+            domain.append(("date", "<=", until))
+        data = self.env["support.session"]._read_group(
+            domain, ["date:day"], ["duration:sum"]
+        )
+        return net_use(data)
+
+    def _update_effective_start(self):
+        """Set the effective start of session-based contracts (bag,
+        diagnosis, incident) to their first net use of hours, after a
+        correction: a log corrected to 0 h no longer starts the service
+        (support policy §10; issue 13, item 2). The change is tracked."""
+        for contract in self.filtered(
+            lambda c: c.kind in ("hour_bag", "diagnosis", "incident")
+        ):
+            first_use = contract._get_net_use()[1]
+            if contract.date_start != first_use:
+                contract.date_start = first_use
 
     # ------------------------------------------------------------------
     # Cancellation (support policy §10, agency policy §3, §4)
@@ -592,7 +635,7 @@ class SupportContract(models.Model):
                 "%(unused)s h are unused, at %(rate)s per hour.",
                 start=format_day(env, period.date_start),
                 end=format_day(env, period.date_end),
-                fee=format_money(env, quote["amount_paid"], currency),
+                fee=format_money(env, details["fee"], currency),
                 hours=format_hours(period.hours_base),
                 unused=format_hours(float(details["hours_unused"])),
                 rate=format_money(env, details["rate"], currency),

@@ -155,7 +155,7 @@ class SupportContract(models.Model):
                     contract.write(
                         {
                             "state": "done",
-                            "date_end": fields.Date.context_today(self),
+                            "date_end": contract.company_id._support_today(),
                         }
                     )
             elif contract.kind == "hour_bag":

@@ -145,6 +145,38 @@ class SupportContractPeriod(models.Model):
             period.hours_remaining = max(period.hours_allowed - period.hours_used, 0.0)
             period.meetings_used = meetings.get(period.id, 0)
 
+    def _get_hours_used_until(self, day):
+        """Hours logged in this cycle up to ``day`` (a cancellation quote
+        counts what happened up to its request date: issue 13, item 5), in
+        one grouped query; 0 for no cycle."""
+        if not self:
+            return 0.0
+        self.ensure_one()
+        [(hours,)] = self.env["support.session"]._read_group(
+            [("period_id", "=", self.id), ("date", "<=", day)], [], ["duration:sum"]
+        )
+        return hours or 0.0
+
+    def _get_amount_received(self):
+        """What the client paid of this cycle's fee (support policy §8: paid
+        in advance), from its invoice: the fee less what the invoice still
+        owes, in proportion when the invoice is the order's and bills more.
+
+        :return: the amount, or ``None`` when no invoice tells (a cycle paid
+            with its order before it was invoiced, or a zero fee): the fee
+        """
+        self.ensure_one()
+        invoice = self.invoice_id.sudo()
+        if not invoice or invoice.state != "posted":
+            return None
+        if invoice.payment_state in ("paid", "in_payment", "reversed"):
+            return self.fee_amount
+        total = invoice.amount_total
+        if self.currency_id.is_zero(total):
+            return None
+        owed = self.fee_amount * invoice.amount_residual / total
+        return self.currency_id.round(max(self.fee_amount - owed, 0.0))
+
     @api.depends("contract_id.name", "date_start", "date_end")
     def _compute_display_name(self):
         for period in self:
@@ -565,7 +597,7 @@ class SupportContractPeriod(models.Model):
         price_unit = contract._get_price_unit_for_total(
             self.fee_amount, taxes, currency
         )
-        today = fields.Date.context_today(self)
+        today = company._support_today()
         return {
             "move_type": "out_invoice",
             "journal_id": journal.id,
@@ -627,7 +659,6 @@ class SupportContractPeriod(models.Model):
 
         :return: the ``support.contract`` records paused
         """
-        today = fields.Date.context_today(self)
         unpaid = self.search(
             [
                 ("invoice_id", "!=", False),
@@ -636,7 +667,12 @@ class SupportContractPeriod(models.Model):
                 ("contract_id.state", "=", "active"),
             ]
         )
-        overdue = unpaid._get_overdue(today)
+        # Overdue on each company's day (issue 13, item 1).
+        overdue = self.browse()
+        for company in unpaid.company_id:
+            overdue |= unpaid.filtered(
+                lambda p, c=company: p.company_id == c
+            )._get_overdue(company._support_today())
         for contract in overdue.contract_id:
             contract._pause_for_payment(
                 overdue.filtered(lambda p, c=contract: p.contract_id == c)

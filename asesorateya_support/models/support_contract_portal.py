@@ -3,7 +3,7 @@
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import _, api, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
@@ -338,7 +338,7 @@ class SupportContract(models.Model):
             return self.env["mail.activity"]
         return self.sudo().activity_schedule(
             "mail.mail_activity_data_todo",
-            date_deadline=fields.Date.context_today(self),
+            date_deadline=self.company_id._support_today(),
             user_id=user.id,
             summary=summary,
             note=plaintext2html(note or ""),

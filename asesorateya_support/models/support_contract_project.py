@@ -235,7 +235,7 @@ class SupportContract(models.Model):
             version.revision_round_price,
             order.currency_id,
             company,
-            fields.Date.context_today(self),
+            company._support_today(),
         )
         return (
             self.env["sale.order.line"]

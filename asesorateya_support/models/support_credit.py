@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 
 from ..const import REMINDER_TEMPLATE_XMLID
 from ..formatting import format_day, format_money
@@ -75,7 +76,10 @@ class SupportCredit(models.Model):
         ondelete="restrict",
     )
     date_issue = fields.Date(
-        string="Issued on", required=True, readonly=True, default=fields.Date.today
+        string="Issued on",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env["res.company"]._support_default_today(),
     )
     date_expiry = fields.Date(
         string="Valid until",
@@ -251,12 +255,11 @@ class SupportCredit(models.Model):
         Used up at zero; available again when a use is released, unless its
         validity is over, then expired.
         """
-        today = fields.Date.context_today(self)
         expired = self.browse()
         for credit in self:
             if credit.currency_id.is_zero(credit.amount_remaining):
                 state = "used"
-            elif credit.date_expiry < today:
+            elif credit.date_expiry < credit.company_id._support_today():
                 state = "expired"
             else:
                 state = "available"
@@ -301,15 +304,22 @@ class SupportCredit(models.Model):
             "date_expiry",
         )
         to_expire._expire()
-        today = fields.Date.context_today(self)
+        # Due and not yet expired on each company's day (issue 13, item 1).
         to_remind = self.search(
-            [
-                ("state", "=", "available"),
-                ("amount_remaining", ">", 0),
-                ("date_reminder", "<=", today),
-                ("date_expiry", ">=", today),
-                ("date_reminder_sent", "=", False),
-            ]
+            expression.AND(
+                [
+                    [
+                        ("state", "=", "available"),
+                        ("amount_remaining", ">", 0),
+                        ("date_reminder_sent", "=", False),
+                    ],
+                    Company._support_before_today_domain("date_reminder", "<="),
+                    ["!"]
+                    + expression.normalize_domain(
+                        Company._support_before_today_domain("date_expiry")
+                    ),
+                ]
+            )
         )
         to_remind._send_expiry_reminder()
         return to_expire, to_remind
@@ -319,8 +329,8 @@ class SupportCredit(models.Model):
         template = self.env.ref(REMINDER_TEMPLATE_XMLID, raise_if_not_found=False)
         if not template:
             return
-        today = fields.Date.context_today(self)
         for credit in self:
+            today = credit.company_id._support_today()
             credit.with_context(mail_notify_force_send=False).message_post_with_source(
                 template, subtype_xmlid="mail.mt_comment"
             )

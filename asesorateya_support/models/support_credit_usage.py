@@ -102,7 +102,7 @@ class SupportCreditUsage(models.Model):
         usages.sudo().write(
             {
                 "state": "released",
-                "date_released": fields.Date.context_today(self),
+                "date_released": usages.company_id[:1]._support_today(),
                 "release_reason": reason,
             }
         )

@@ -218,7 +218,7 @@ class SupportPlan(models.Model):
         self.ensure_one()
         policy = self._get_policy()
         version = (
-            policy._version_at(fields.Date.context_today(self))
+            policy._version_at((self.company_id or self.env.company)._support_today())
             if policy
             else self.env["support.policy.version"]
         )

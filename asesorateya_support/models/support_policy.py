@@ -71,9 +71,9 @@ class SupportPolicy(models.Model):
 
     @api.depends("version_ids.date_from", "version_ids.number")
     def _compute_current_version_id(self):
-        today = fields.Date.context_today(self)
         for policy in self:
-            policy.current_version_id = policy._version_at(today)
+            company = policy.company_id or self.env.company
+            policy.current_version_id = policy._version_at(company._support_today())
             policy.version_count = len(policy.version_ids)
 
     def _version_at(self, date):
@@ -148,7 +148,7 @@ class SupportPolicyVersion(models.Model):
     date_from = fields.Date(
         string="In force from",
         required=True,
-        default=fields.Date.context_today,
+        default=lambda self: self.env["res.company"]._support_default_today(),
         help="Purchases and acceptances from this day on are governed by this "
         "version, until a later one begins.",
     )
@@ -336,7 +336,9 @@ class SupportPolicyVersion(models.Model):
         vals.update(changes)
         vals.update(
             policy_id=self.policy_id.id,
-            date_from=max(fields.Date.context_today(self), self.date_from),
+            date_from=max(
+                (self.company_id or self.env.company)._support_today(), self.date_from
+            ),
         )
         return self.create(vals)
 

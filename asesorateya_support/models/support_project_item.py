@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..formatting import format_percent
 
@@ -82,6 +82,15 @@ class SupportProjectItem(models.Model):
     def create(self, vals_list):
         items = super().create(vals_list)
         items.contract_id._check_items_editable(_("Adding items"))
+        # The first progress starts the project (see ``write``); a new item
+        # of a project not started yet carries none (issue 13, item 3).
+        if items.filtered(lambda i: i.progress and not i.contract_id.date_start):
+            raise UserError(
+                _(
+                    "Progress is recorded once the project's items are listed: "
+                    "add the item at 0%, then record its progress."
+                )
+            )
         return items
 
     def write(self, vals):
@@ -90,6 +99,11 @@ class SupportProjectItem(models.Model):
         if "progress" in vals:
             self.contract_id._check_items_editable(_("Recording progress"))
             old = {item: item.progress for item in self}
+            if vals["progress"]:
+                # Recorded progress is work begun (agency policy §4.2, "una
+                # vez iniciado el trabajo"): the first progress starts the
+                # project, so that no quote ignores it (issue 13, item 3).
+                self.contract_id.filtered(lambda c: not c.date_start).action_start()
         result = super().write(vals)
         if "progress" in vals:
             for item in self:

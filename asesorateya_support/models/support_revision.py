@@ -37,7 +37,10 @@ class SupportRevision(models.Model):
     number = fields.Integer(
         string="Round", readonly=True, copy=False, help="1 for the first round."
     )
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(
+        required=True,
+        default=lambda self: self.env["res.company"]._support_default_today(),
+    )
     description = fields.Text(
         required=True, help="The adjustments or corrections of the round."
     )

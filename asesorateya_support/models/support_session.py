@@ -98,7 +98,11 @@ class SupportSession(models.Model):
         default=lambda self: self.env.user,
         domain="[('share', '=', False)]",
     )
-    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    date = fields.Date(
+        required=True,
+        default=lambda self: self.env["res.company"]._support_default_today(),
+        index=True,
+    )
     duration = fields.Float(
         string="Time (hh:mm)",
         required=True,
@@ -296,9 +300,9 @@ class SupportSession(models.Model):
 
     @api.constrains("date", "contract_id")
     def _check_date(self):
-        today = fields.Date.context_today(self)
         for session in self:
-            if session.date > today:
+            company = session.contract_id.company_id or self.env.company
+            if session.date > company._support_today():
                 raise ValidationError(
                     _(
                         "A session is logged once it is held: %(date)s is in "
@@ -350,7 +354,9 @@ class SupportSession(models.Model):
                 vals.get("duration"), vals.get("correction_of_id")
             )
             if not vals.get("date"):
-                vals["date"] = fields.Date.context_today(self)
+                contract = contracts_model.browse(vals.get("contract_id"))
+                company = contract.company_id or self.env.company
+                vals["date"] = company._support_today()
             if not vals.get("contract_id") and vals.get("partner_id"):
                 partner = self.env["res.partner"].browse(vals["partner_id"])
                 date = fields.Date.to_date(vals["date"])
@@ -403,6 +409,8 @@ class SupportSession(models.Model):
             .with_env(self.env)
         )
         sessions._check_balance()
+        # Only a correction can take back a use (issue 13, item 2).
+        sessions.filtered("correction_of_id").contract_id._update_effective_start()
         sessions.contract_id._update_state_after_consumption()
         sessions.contract_id._update_balance_alert()
         sessions._notify_client_informed()
@@ -487,7 +495,7 @@ class SupportSession(models.Model):
         if (
             not period
             and last
-            and last.date_end < date <= fields.Date.context_today(self)
+            and last.date_end < date <= contract.company_id._support_today()
         ):
             # The daily cron has not run yet today: roll the cycles now rather
             # than refuse the consultant's log.

@@ -4,8 +4,9 @@
 
 from .periods import period_bounds  # noqa: F401
 from .rollover import simulate_rollover  # noqa: F401
-from .consumption import hours_consumed  # noqa: F401
+from .consumption import hours_consumed, net_use  # noqa: F401
 from .cancellation import (  # noqa: F401
+    AMOUNT_KEYS,
     PREFERENCES,
     QUOTE_KEYS,
     compute_quote,

@@ -5,9 +5,11 @@
 Pure functions: the model (``support.contract.cancellation_quote``) gathers the
 facts of one contract and its policy version, and this module does the maths.
 All amounts are in the contract currency, IVA included. Intermediate results
-are exact decimals; each amount is rounded once, at the end, with the
-currency's rounding step, and the others are derived from rounded amounts by
-subtraction, so refund + credit never exceeds what was paid.
+are exact decimals. One rounding rule for every kind of plan (issue 13, item
+8): the work done is the one amount rounded, once, half-up to the currency's
+rounding step; what is given back is derived from it by subtraction, so
+refund + credit never exceeds what was paid and a tie always favours the
+same side (the work done).
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -29,9 +31,12 @@ QUOTE_KEYS = (
     "refund_amount",
     "credit_amount",
     "extra_invoice_amount",
+    "invoice_reversal_amount",
     "credit_expiry_date",
     "explanation",
 )
+#: The keys of :data:`QUOTE_KEYS` that are amounts.
+AMOUNT_KEYS = QUOTE_KEYS[2:9]
 
 
 def to_decimal(value):
@@ -77,8 +82,12 @@ def credit_expiry(request_date, validity_months):
     """Last day a credit can be used: request date plus the validity months.
 
     ``relativedelta`` clamps to the month's last day: a credit of 2026-08-31
-    valid 6 months expires on 2027-02-28 (2028-02-29 in a leap year).
+    valid 6 months expires on 2027-02-28 (2028-02-29 in a leap year). A
+    validity of 0 months (or ``None``) is a credit without expiry (support
+    policy §5 sets none): ``None``.
     """
+    if not validity_months:
+        return None
     return request_date + relativedelta(months=validity_months)
 
 
@@ -127,20 +136,28 @@ def compute_quote(
     period_hours_used=0.0,
     period_hours_carried_in=0.0,
     has_period=False,
+    period_amount_received=None,
     project_total=0.0,
     project_progress=0.0,
     deposit_amount=0.0,
 ):
     """Compute a cancellation quote (everything but its explanation).
 
-    Before the effective start the whole amount paid is refundable (a
-    project's non-refundable deposit aside, except within the statutory
-    withdrawal window). After it:
+    Before the effective start the whole amount paid is refundable, a
+    project's non-refundable deposit aside, even within the statutory
+    withdrawal window (agency policy §3.3 excludes it expressly, as the law
+    allows for a distance purchase: issue 13, item 9). A project with
+    recorded progress has started, whatever its start date says (agency
+    §4.2, item 3). After the start:
 
     - hour bag: work done = hours used x amount paid / hours included;
     - diagnosis, incident: the single session, once held, is all the work;
-    - monthly: only the current cycle counts; its unused paid hours x cycle
-      fee / cycle hours are refundable, earlier cycles are not;
+    - monthly: only the current cycle counts; its used hours x cycle fee /
+      cycle hours are the work done, earlier cycles are not refundable; only
+      what was received for the cycle is given back (support §8): of an
+      unpaid or partly paid cycle, the work done not covered by what was
+      received stays due on its invoice and the rest of the invoice is
+      reversed (``invoice_reversal_amount``), never credited;
     - project: work done = total x weighted progress; the deposit is never
       refunded and work done beyond what was paid is an extra invoice.
 
@@ -160,6 +177,8 @@ def compute_quote(
     :param period_hours_carried_in: monthly: hours carried in from earlier
         cycles (used first; already paid in those cycles)
     :param bool has_period: monthly: whether a cycle covers the request date
+    :param period_amount_received: monthly: what was received for that
+        cycle (``None``: its whole fee, e.g. paid with the order)
     :param project_progress: project: weighted progress in percent
     :param deposit_amount: project: the non-refundable deposit
     :return: ``(quote, details)``: ``quote`` has every key of
@@ -176,20 +195,22 @@ def compute_quote(
     paid = to_decimal(amount_paid)
     if paid < 0:
         raise ValueError("negative amount paid")
-    started = bool(date_start and date_start <= request_date)
+    started = bool(date_start and date_start <= request_date) or (
+        kind == "project" and to_decimal(project_progress) > 0
+    )
     basis = legal_basis(date_purchase, request_date, withdrawal_days, started)
     details = {"kind": kind, "rate": None, "hours_unused": None, "progress": None}
-    extra = zero
+    extra = reversal = zero
     deposit = min(round_amount(deposit_amount, rounding), paid)
 
-    if basis == "withdrawal":
-        work_done, refundable = zero, paid
-    elif basis == "before_start":
-        # Nothing was delivered; only a project's deposit is kept (agency §3.3).
+    if basis in ("withdrawal", "before_start"):
+        # Nothing was delivered; only a project's deposit is kept (agency
+        # §3.3: "estrictamente no reembolsable", also within a withdrawal
+        # window an admin may give the agency policy; issue 13, item 9).
         work_done = zero
         refundable = paid - deposit if kind == "project" else paid
     else:
-        paid, work_done, refundable, extra = _started_amounts(
+        paid, work_done, refundable, extra, reversal = _started_amounts(
             kind,
             paid,
             rounding,
@@ -201,6 +222,7 @@ def compute_quote(
             period_hours_used=period_hours_used,
             period_hours_carried_in=period_hours_carried_in,
             has_period=has_period,
+            period_amount_received=period_amount_received,
             project_total=project_total,
             project_progress=project_progress,
             deposit=deposit,
@@ -227,13 +249,14 @@ def compute_quote(
         "refund_amount": refund,
         "credit_amount": credit,
         "extra_invoice_amount": extra,
+        "invoice_reversal_amount": reversal,
         "credit_expiry_date": (
             credit_expiry(request_date, credit_validity_months)
             if refundable > 0
             else None
         ),
     }
-    if min(quote[key] for key in QUOTE_KEYS[2:8]) < 0 or refund + credit > paid:
+    if min(quote[key] for key in AMOUNT_KEYS) < 0 or refund + credit > paid:
         raise ValueError(f"inconsistent quote {quote!r}")  # a bug, never the input
     return quote, details
 
@@ -251,17 +274,19 @@ def _started_amounts(
     period_hours_used,
     period_hours_carried_in,
     has_period,
+    period_amount_received,
     project_total,
     project_progress,
     deposit,
 ):
     """Amounts of a cancellation after the effective start, by plan kind.
 
-    :return: ``(paid, work_done, refundable, extra)`` as decimals; ``paid``
-        is what the quote counts as paid (a monthly cycle's fee)
+    :return: ``(paid, work_done, refundable, extra, reversal)`` as decimals;
+        ``paid`` is what the quote counts as paid (for a monthly retainer,
+        what was received for the current cycle)
     """
     zero = Decimal(0)
-    extra = zero
+    extra = reversal = zero
     if kind == "hour_bag":
         included = to_decimal(hours_included)
         if included <= 0:
@@ -278,21 +303,32 @@ def _started_amounts(
         if not has_period:
             paid = work_done = refundable = zero
         else:
-            paid = to_decimal(period_fee)
+            fee = to_decimal(period_fee)
             base = to_decimal(period_hours)
             if base <= 0:
                 raise ValueError("cycle hours must be positive")
             # Hours carried in from earlier cycles are used first: they were
             # paid then, and earlier cycles are not refundable.
-            used_paid = max(
-                to_decimal(period_hours_used) - to_decimal(period_hours_carried_in),
-                zero,
+            used_paid = min(
+                max(
+                    to_decimal(period_hours_used) - to_decimal(period_hours_carried_in),
+                    zero,
+                ),
+                base,
             )
-            unused = max(base - used_paid, zero)
-            details["rate"] = paid / base
-            details["hours_unused"] = unused
-            refundable = min(round_amount(unused * paid / base, rounding), paid)
-            work_done = paid - refundable
+            details["rate"] = fee / base
+            details["hours_unused"] = base - used_paid
+            # The one rounding rule: the work done is rounded (item 8).
+            work_done = min(round_amount(used_paid * fee / base, rounding), fee)
+            # Support §8: the cycle is paid in advance; only what was
+            # received can come back (issue 13, item 4).
+            received = fee if period_amount_received is None else period_amount_received
+            paid = min(max(to_decimal(received), zero), fee)
+            refundable = max(paid - work_done, zero)
+            # Of an unpaid invoice, the work done not covered stays due; the
+            # rest is reversed on the invoice.
+            reversal = fee - max(work_done, paid)
+            details["fee"] = fee
     elif kind == "project":
         progress = to_decimal(project_progress)
         details["progress"] = progress
@@ -305,7 +341,7 @@ def _started_amounts(
     else:
         raise ValueError(f"unknown kind {kind!r}")
 
-    return paid, work_done, refundable, extra
+    return paid, work_done, refundable, extra, reversal
 
 
 def decide_cancellation(

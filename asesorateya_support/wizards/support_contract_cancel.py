@@ -15,7 +15,7 @@ class SupportContractCancel(models.TransientModel):
 
     request_date = fields.Date(
         required=True,
-        default=fields.Date.context_today,
+        default=lambda self: self.env["res.company"]._support_default_today(),
         help="The day the client asked to cancel, in writing.",
     )
     preference = fields.Selection(
@@ -34,6 +34,7 @@ class SupportContractCancel(models.TransientModel):
     quote_refund_amount = fields.Monetary(compute="_compute_quote")
     quote_credit_amount = fields.Monetary(compute="_compute_quote")
     extra_invoice_amount = fields.Monetary(compute="_compute_quote")
+    invoice_reversal_amount = fields.Monetary(compute="_compute_quote")
     credit_expiry_date = fields.Date(compute="_compute_quote")
     explanation = fields.Text(compute="_compute_quote")
     # The quote's own names of the two, as the form shows them.
