@@ -97,6 +97,15 @@ class SupportCancellation(models.Model):
     extra_move_id = fields.Many2one(
         "account.move", string="Extra invoice", readonly=True, copy=False
     )
+    reversal_move_id = fields.Many2one(
+        "account.move",
+        string="Credit note of the unpaid cycle",
+        readonly=True,
+        copy=False,
+        help="Monthly plans: the credit note that cancels the part of the "
+        "current cycle's unpaid invoice not covered by the work done (support "
+        "policy §8).",
+    )
     credit_id = fields.Many2one("support.credit", readonly=True, copy=False)
 
     _sql_constraints = [

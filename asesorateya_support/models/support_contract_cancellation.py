@@ -463,11 +463,47 @@ class SupportContract(models.Model):
                     name=cancellation.name,
                 ),
             )
+        if quote["invoice_reversal_amount"]:
+            self._reverse_unpaid_cycle(
+                cancellation,
+                self._period_for(cancellation.request_date),
+                quote["invoice_reversal_amount"],
+            )
         if pending:
             cancellation._schedule_approval()
             self._send_client_mail(CANCELLATION_REQUEST_MAIL_TEMPLATE, cancellation)
         else:
             cancellation._settle(decision, user=self.env.user)
+
+    def _reverse_unpaid_cycle(self, cancellation, period, amount):
+        """Settle the unpaid cycle of a cancelled retainer on its invoice: a
+        credit note of ``amount`` (the fee less the work done or what was
+        received), reconciled with the cycle's invoice, which then owes only
+        the work done not paid (support policy §8; issue 13, item 4).
+
+        :return: the credit note
+        """
+        self.ensure_one()
+        invoice = period.invoice_id.sudo()
+        move = cancellation._create_move(
+            "out_refund",
+            amount,
+            _(
+                "Unused part of the unpaid cycle %(start)s to %(end)s "
+                "(cancellation %(name)s)",
+                start=format_day(self.env, period.date_start),
+                end=format_day(self.env, period.date_end),
+                name=cancellation.name,
+            ),
+        )
+        (move.line_ids | invoice.line_ids).filtered(
+            lambda line: (
+                line.account_id.account_type == "asset_receivable"
+                and not line.reconciled
+            )
+        ).reconcile()
+        cancellation.sudo().reversal_move_id = move
+        return move
 
     # ------------------------------------------------------------------
     # Explanation of a quote, citing the policy's clauses
@@ -527,6 +563,18 @@ class SupportContract(models.Model):
                     "invoiced (agency policy §4.2).",
                     amount=format_money(
                         self.env, quote["extra_invoice_amount"], self.currency_id
+                    ),
+                )
+            )
+        if quote["invoice_reversal_amount"]:
+            lines.append(
+                _(
+                    "This cycle's invoice was not fully paid (the cycle is paid "
+                    "in advance, policy §8): %(amount)s of it is cancelled by a "
+                    "credit note, and only the work done not paid, if any, "
+                    "stays due.",
+                    amount=format_money(
+                        self.env, quote["invoice_reversal_amount"], self.currency_id
                     ),
                 )
             )

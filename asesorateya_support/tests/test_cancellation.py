@@ -19,6 +19,7 @@ QUOTE_KEYS = {
     "refund_amount",
     "credit_amount",
     "extra_invoice_amount",
+    "invoice_reversal_amount",
     "credit_expiry_date",
     "explanation",
 }
@@ -188,6 +189,10 @@ class TestSupportCancellation(SupportCommon):
         second = monthly.current_period_id
         self.assertEqual(second.date_start, date(2026, 5, 1))
         self.assertEqual(second.hours_used, 3.0)
+        # The cycle is paid in advance (policy §8): the example's client paid.
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=second.invoice_id.ids
+        ).create({"payment_date": "2026-05-02"})._create_payments()
         quote = monthly.cancellation_quote(date(2026, 5, 12))
         self.assertEqual(
             self._amounts(quote),
@@ -270,13 +275,16 @@ class TestSupportCancellation(SupportCommon):
         self.assertEqual(cancellation.decision, "none")
         self.assertFalse(cancellation.credit_id or cancellation.refund_move_id)
 
-        # Started, then the only log was corrected to nothing: all is credit.
+        # The only log was corrected to nothing: no hour was used, net, so the
+        # service has not started (policy §10, "antes del primer uso de
+        # horas"; issue 13, item 2) and the policy refunds it all.
         zero = self._bag()
         self._log(zero, 1.0, date="2026-03-20").action_correct(0.0, "Wrong client")
+        self.assertFalse(zero.date_start)
         quote = zero.cancellation_quote()
-        self.assertEqual(quote["phase"], "started")
+        self.assertEqual(quote["phase"], "before_start")
         self.assertEqual(quote["work_done_amount"], 0.0)
-        self.assertEqual(quote["credit_amount"], 400000.0)
+        self.assertEqual(quote["refund_amount"], 400000.0)
 
     @freeze_time("2026-04-10 12:00:00")
     def test_rounding_of_fractional_hours(self):
@@ -397,6 +405,10 @@ class TestSupportCancellation(SupportCommon):
             )
             bag.cancellation_quote()  # warm up
             self.env.invalidate_all()
-            with self.assertQueryCount(8):
+            # 10: the contract, its company's time zone (its day), the
+            # version, one grouped query of the net time per day up to the
+            # request (issue 13, items 2 and 5), the explanation's language
+            # and labels; never one per log.
+            with self.assertQueryCount(10):
                 quote = bag.cancellation_quote()
             self.assertEqual(quote["work_done_amount"], count * 0.25 * 30000)

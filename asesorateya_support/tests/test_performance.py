@@ -9,14 +9,16 @@ from .common import SupportCommon
 
 #: Queries to log one session on a started hour bag (measured, then pinned;
 #: the issue's target is at most 15). The summary emailed to the client is
-#: only queued here: the scheduled action renders and sends it.
-QUERIES_LOG_SESSION = 11
+#: only queued here: the scheduled action renders and sends it. One of them
+#: reads the company's time zone: a log is never dated after the company's
+#: day (issue 13, item 1).
+QUERIES_LOG_SESSION = 12
 #: Queries to log 100 sessions in one call (the target: at most 1.5 times one).
-QUERIES_LOG_100_SESSIONS = 10
+QUERIES_LOG_100_SESSIONS = 11
 #: Queries to compute a contract's hours, whatever its number of logs.
 QUERIES_COMPUTE_HOURS = 3
 #: Queries to log one more session and read the balance it left.
-QUERIES_LOG_AND_READ = 11
+QUERIES_LOG_AND_READ = 12
 
 
 @tagged("post_install", "-at_install")
