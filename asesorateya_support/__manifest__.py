@@ -4,7 +4,7 @@
     "name": "AsesórateYa Odoo Support Services",
     "summary": "Sell, run and account Odoo support services: diagnosis, "
     "incidents, hour bags and monthly retainers, with session logs",
-    "version": "17.0.1.5.0",
+    "version": "17.0.1.6.0",
     "category": "Services",
     "license": "LGPL-3",
     "author": "AsesórateYa",
@@ -50,6 +50,7 @@
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/support_portal_templates.xml",
+        "views/support_contract_ending_templates.xml",
         "report/support_contract_reports.xml",
         "report/support_contract_templates.xml",
         "report/support_cancellation_reports.xml",

@@ -11,6 +11,16 @@ imports another one's constants. Plain Python: the pure policy rules
 
 #: Kinds whose whole service is one session of a fixed length (policy §4).
 SINGLE_SESSION_KINDS = ("diagnosis", "incident")
+#: The plan kinds a client credit is spent on, by origin (issue 13, item 6):
+#: a cancellation credit on any AsesórateYa service ("otro servicio de
+#: AsesórateYa", support policy §10), a conversion credit only on what §5
+#: names ("una bolsa de horas, un diagnóstico de soporte o un servicio
+#: mayor": a bag, a diagnosis or the monthly retainer; not another incident,
+#: nor the agency's projects, which another policy governs).
+CREDIT_SCOPE_KINDS = {
+    "cancellation": ("diagnosis", "incident", "hour_bag", "monthly"),
+    "conversion": ("hour_bag", "diagnosis", "monthly"),
+}
 #: Kinds with a balance of hours to watch and warn about (policy §4, §6).
 BALANCE_KINDS = ("hour_bag", "monthly")
 #: Kinds sold only through a proposal with a validated scope, never from a

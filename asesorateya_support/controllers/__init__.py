@@ -4,3 +4,4 @@
 from . import portal
 from . import main
 from . import booking
+from . import ending

@@ -13,6 +13,7 @@ from . import support_contract_billing
 from . import support_contract_project
 from . import support_contract_cancellation
 from . import support_contract_portal
+from . import support_contract_ending
 from . import support_contract_period
 from . import support_session
 from . import support_project_item

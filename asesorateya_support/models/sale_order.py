@@ -6,7 +6,7 @@ from markupsafe import Markup, escape
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..const import CREDIT_PRODUCT_XMLID, PROPOSAL_ONLY_KINDS
+from ..const import CREDIT_PRODUCT_XMLID, CREDIT_SCOPE_KINDS, PROPOSAL_ONLY_KINDS
 from ..formatting import format_day, format_money
 
 
@@ -420,9 +420,47 @@ class SaleOrder(models.Model):
         applied = self._origin.sudo().support_credit_usage_ids.filtered(
             lambda usage: usage.state == "active"
         )
-        return (available - applied.credit_id).sorted(
-            lambda credit: (credit.date_expiry, credit.id)
+        # Spent only on the services their origin allows (issue 13, item 6).
+        bases = self._get_support_credit_bases()
+        return (
+            (available - applied.credit_id)
+            .filtered(lambda credit: bases.get(credit.origin, 0.0) > 0)
+            .sorted(
+                lambda credit: (
+                    credit.date_expiry or fields.Date.to_date("9999-12-31"),
+                    credit.id,
+                )
+            )
         )
+
+    def _get_support_credit_bases(self):
+        """What a credit of each origin may pay on this order: the total of
+        the lines of support plans of the kinds it is spent on
+        (``CREDIT_SCOPE_KINDS``; support policy §5, §10), never other
+        products of the company. One query for the plans.
+
+        :return: dict origin -> amount, IVA included
+        """
+        self.ensure_one()
+        lines = self.order_line.filtered(
+            lambda line: line.product_id and not line._is_support_credit_line()
+        )
+        plans = (
+            self.env["support.plan"]
+            .sudo()
+            .search([("product_id", "in", lines.product_id.ids)])
+        )
+        kinds_of = {}
+        for plan in plans:
+            kinds_of.setdefault(plan.product_id, set()).add(plan.kind)
+        return {
+            origin: sum(
+                line.price_total
+                for line in lines
+                if kinds_of.get(line.product_id, set()) & set(kinds)
+            )
+            for origin, kinds in CREDIT_SCOPE_KINDS.items()
+        }
 
     def _get_support_credit_taxes(self):
         """The taxes of the credit lines: the first support plan line's, or the
@@ -470,6 +508,15 @@ class SaleOrder(models.Model):
         date, available = self._get_support_credits_to_apply()
         currency = self.currency_id
         left = self.amount_total
+        # A credit pays only the lines of the services it is for; what the
+        # credits of the order already pay comes off each base first (issue
+        # 13, item 6: never more than those lines, whatever the mix).
+        bases = self._get_support_credit_bases()
+        spent = sum(
+            usage.amount
+            for usage in self.sudo().support_credit_usage_ids
+            if usage.state == "active"
+        )
         available._lock()
         taxes = self._get_support_credit_taxes()
         product = self.env.ref(CREDIT_PRODUCT_XMLID)
@@ -478,19 +525,20 @@ class SaleOrder(models.Model):
         for credit in available:
             # The balance as read under the lock.
             remaining = credit.amount_remaining
+            allowed = min(left, bases.get(credit.origin, 0.0) - spent)
             if (
                 credit.state != "available"
-                or credit.date_expiry < date
+                or (credit.date_expiry and credit.date_expiry < date)
                 or currency.compare_amounts(remaining, 0.0) <= 0
+                or currency.compare_amounts(allowed, 0.0) <= 0
             ):
                 continue
-            if currency.compare_amounts(left, 0.0) <= 0:
-                break
-            amount = currency.round(min(remaining, left))
+            amount = currency.round(min(remaining, allowed))
             usages |= self._spend_support_credit(
                 credit, amount, date, taxes, product, sequence
             )
             left -= amount
+            spent += amount
             sequence += 1
         if not usages:
             raise UserError(
@@ -615,10 +663,14 @@ class SaleOrder(models.Model):
         return {
             "order_id": self.id,
             "product_id": product.id,
-            "name": _(
-                "Client credit %(credit)s (valid until %(date)s)",
-                credit=credit.name,
-                date=format_day(self.env, credit.date_expiry),
+            "name": (
+                _(
+                    "Client credit %(credit)s (valid until %(date)s)",
+                    credit=credit.name,
+                    date=format_day(self.env, credit.date_expiry),
+                )
+                if credit.date_expiry
+                else _("Client credit %(credit)s (no expiry)", credit=credit.name)
             ),
             "product_uom_qty": 1.0,
             "product_uom": product.uom_id.id,

@@ -109,18 +109,22 @@ class SupportContract(models.Model):
         )
         if self.state == "active":
             self.action_done()
+        validity = (
+            _("valid until %(date)s", date=format_day(self.env, credit.date_expiry))
+            if credit.date_expiry
+            else _("with no expiry")
+        )
         self.message_post(
             body=_(
                 "The case exceeds the scope of %(contract)s: %(reason)s. "
                 "As the policy provides (§5), the amount paid, %(amount)s, "
                 "becomes a credit in your favour (%(credit)s) for an hour bag, "
-                "a diagnosis or a larger AsesórateYa service, valid until "
-                "%(date)s.",
+                "a diagnosis or a larger AsesórateYa service, %(validity)s.",
                 contract=self.name,
                 reason=reason.strip().rstrip("."),
                 amount=format_money(self.env, credit.amount, self.currency_id),
                 credit=credit.name,
-                date=format_day(self.env, credit.date_expiry),
+                validity=validity,
             ),
             partner_ids=self.partner_id.ids,
             subtype_xmlid="mail.mt_comment",

@@ -437,8 +437,19 @@ class SupportContractPeriod(models.Model):
             return {}
         contracts._lock_for_consumption()
         # The locks may have waited for another run: read the cycles again.
-        contracts.invalidate_recordset(["period_ids", "state"])
+        contracts.invalidate_recordset(["period_ids", "state", "end_last_day"])
         self.invalidate_model(["state"])
+        # A retainer ended with notice (policy §7) whose last day is over is
+        # closed, once: its last cycle closes as the final one and no cycle
+        # opens or is billed after it (issue 13).
+        ending = contracts.filtered(
+            lambda c: (
+                c.end_last_day
+                and c.end_last_day < day
+                and c.state in ("active", "paused")
+            )
+        )
+        ending._end_with_notice()
         contracts.period_ids.filtered(
             lambda p: p.state == "open" and p.date_end < day
         )._close()
@@ -452,6 +463,10 @@ class SupportContractPeriod(models.Model):
             if contract.state == "active"
             and current[contract]
             and current[contract].date_end < day
+            and not (
+                contract.end_last_day
+                and current[contract].date_end >= contract.end_last_day
+            )
         ]
         opened = self.browse()
         while pending:
@@ -469,7 +484,12 @@ class SupportContractPeriod(models.Model):
                 current[contract] = period
             new.filtered(lambda p: p.date_end < day)._close()
             opened |= new
-            pending = [c for c in pending if current[c].date_end < day]
+            pending = [
+                c
+                for c in pending
+                if current[c].date_end < day
+                and not (c.end_last_day and current[c].date_end >= c.end_last_day)
+            ]
         opened._bill()
         return {
             contract: period

@@ -7,7 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
-from ..const import REMINDER_TEMPLATE_XMLID
+from ..const import CREDIT_SCOPE_KINDS, REMINDER_TEMPLATE_XMLID
 from ..formatting import format_day, format_money
 from ..policy import credit_expiry
 
@@ -83,9 +83,9 @@ class SupportCredit(models.Model):
     )
     date_expiry = fields.Date(
         string="Valid until",
-        required=True,
         readonly=True,
-        help="The last day the credit can be used.",
+        help="The last day the credit can be used; empty: no expiry (a credit "
+        "of support policy §5 when the policy version sets no term).",
     )
     reason = fields.Text(
         readonly=True, help="Why the credit was issued, as the client was told."
@@ -113,7 +113,7 @@ class SupportCredit(models.Model):
         ("amount_positive", "CHECK(amount > 0)", "A credit is a positive amount."),
         (
             "expiry_after_issue",
-            "CHECK(date_expiry >= date_issue)",
+            "CHECK(date_expiry IS NULL OR date_expiry >= date_issue)",
             "A credit expires after it is issued.",
         ),
         (
@@ -193,12 +193,20 @@ class SupportCredit(models.Model):
         :param version: the ``support.policy.version`` whose validity applies
         :return: the new ``support.credit``
         """
+        # A §5 conversion has its own term on the version (none in the
+        # shipped policy: §5 sets no expiry); a cancellation credit the §10
+        # months (issue 13, item 7).
+        months = (
+            version.conversion_credit_validity_months
+            if origin == "conversion"
+            else version.credit_validity_months
+        )
         vals = {
             "partner_id": partner.commercial_partner_id.id,
             "amount": amount,
             "origin": origin,
             "date_issue": date,
-            "date_expiry": credit_expiry(date, version.credit_validity_months),
+            "date_expiry": credit_expiry(date, months),
         }
         vals.update(values)
         credit = self.sudo().create(vals)
@@ -246,8 +254,15 @@ class SupportCredit(models.Model):
             ("company_id", "=", company.id),
             ("state", "=", "available"),
             ("amount_remaining", ">", 0),
+            "|",
+            ("date_expiry", "=", False),
             ("date_expiry", ">=", date),
         ]
+
+    def _get_scope_kinds(self):
+        """The plan kinds this credit is spent on (issue 13, item 6)."""
+        self.ensure_one()
+        return CREDIT_SCOPE_KINDS[self.origin]
 
     def _update_state(self):
         """Move each credit to the state its balance and validity give.
@@ -259,7 +274,10 @@ class SupportCredit(models.Model):
         for credit in self:
             if credit.currency_id.is_zero(credit.amount_remaining):
                 state = "used"
-            elif credit.date_expiry < credit.company_id._support_today():
+            elif (
+                credit.date_expiry
+                and credit.date_expiry < credit.company_id._support_today()
+            ):
                 state = "expired"
             else:
                 state = "available"

@@ -12,6 +12,8 @@ POLICY_TERMS = (
     "before_start_outcome",
     "started_outcome",
     "credit_validity_months",
+    "conversion_credit_validity_months",
+    "retainer_notice_days",
     "refund_needs_approval",
     "deposit_percent",
     "progress_step_percent",
@@ -176,6 +178,20 @@ class SupportPolicyVersion(models.Model):
         default=6,
         help="Counted from the day of the cancellation request.",
     )
+    conversion_credit_validity_months = fields.Integer(
+        string="Validity of a §5 credit (months)",
+        default=0,
+        help="A diagnosis or incident converted into a credit towards a larger "
+        "service (support policy §5): months from the conversion. 0: no "
+        "expiry, as §5 sets none.",
+    )
+    retainer_notice_days = fields.Integer(
+        string="Notice to end a monthly plan (days)",
+        default=0,
+        help="A monthly plan ended with notice (support policy §7) ends on the "
+        "last day of the cycle covering the request date plus these days. 0: "
+        "at the end of the current cycle, as the shipped policy says.",
+    )
     refund_needs_approval = fields.Boolean(
         string="Refund instead of credit needs a manager",
         default=True,
@@ -231,6 +247,8 @@ class SupportPolicyVersion(models.Model):
         (
             "terms_positive",
             "CHECK(withdrawal_days >= 0 AND credit_validity_months >= 0 "
+            "AND conversion_credit_validity_months >= 0 "
+            "AND retainer_notice_days >= 0 "
             "AND claim_response_days >= 0 AND breach_correction_days >= 0 "
             "AND revision_rounds_included >= 0 AND revision_round_price >= 0 "
             "AND booking_notice_hours >= 0)",

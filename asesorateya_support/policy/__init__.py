@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Pure-Python policy rules: no Odoo imports, so they can be unit-tested alone."""
 
-from .periods import period_bounds  # noqa: F401
+from .periods import notice_last_day, period_bounds  # noqa: F401
 from .rollover import simulate_rollover  # noqa: F401
 from .consumption import hours_consumed, net_use  # noqa: F401
 from .cancellation import (  # noqa: F401

@@ -26,3 +26,29 @@ def period_bounds(anchor, index):
     start = anchor + relativedelta(months=index)
     end = anchor + relativedelta(months=index + 1) - timedelta(days=1)
     return start, end
+
+
+def notice_last_day(anchor, index, request_date, notice_days):
+    """The last day of a monthly retainer ended with notice (support §7).
+
+    The retainer runs to the end of the cycle covering ``request_date`` plus
+    ``notice_days``: with no notice (the shipped policy), the end of the
+    current cycle. A cycle paid in advance is always served whole, so the
+    client never loses part of a cycle it paid, and no cycle begins after.
+
+    :param datetime.date anchor: first day of the contiguous series of the
+        current cycle
+    :param int index: index of the current cycle in that series
+    :param datetime.date request_date: the day the client gave notice
+    :param int notice_days: the policy version's notice, in days (>= 0)
+    :return: the last day of service
+    :rtype: datetime.date
+    """
+    if notice_days < 0:
+        raise ValueError("notice must be >= 0")
+    until = request_date + timedelta(days=notice_days)
+    end = period_bounds(anchor, index)[1]
+    while end < until:
+        index += 1
+        end = period_bounds(anchor, index)[1]
+    return end
