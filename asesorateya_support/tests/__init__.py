@@ -39,3 +39,5 @@ from . import test_booking_slots
 from . import test_booking_portal
 from . import test_booking_mail
 from . import test_booking_tour
+from . import test_policy_departures
+from . import test_monthly_notice

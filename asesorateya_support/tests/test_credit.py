@@ -89,7 +89,9 @@ class TestSupportCredit(SupportCommon):
                     "amount": 60000,
                     "amount_remaining": 60000,
                     "date_issue": date(2026, 3, 2),
-                    "date_expiry": date(2026, 9, 2),
+                    # Policy §5 sets no expiry; the §10 months are for a
+                    # cancellation's credit (issue 13, item 7).
+                    "date_expiry": False,
                     "state": "available",
                     "reason": "The invoicing case needs a data migration",
                 }
@@ -214,17 +216,16 @@ class TestSupportCredit(SupportCommon):
 
     def test_taxes_not_included_refused(self):
         self._issue(10000)
-        self.company.account_sale_tax_id = self.tax_iva.copy(
+        excluded = self.tax_iva.copy(
             {"name": "IVA 19% (excluded)", "price_include": False}
         )
-        order = self._create_order(
-            order_line=[Command.create({"product_id": self.product_other.id})]
-        )
+        order = self._create_order(self.plan_diagnosis)
+        order.order_line.tax_id = excluded
         with self.assertRaisesText(UserError, "not included in the price"):
             self._apply(order)
-        self.company.account_sale_tax_id = self.tax_iva
+        order.order_line.tax_id = self.tax_iva
         order = self._apply(order)
-        self.assertEqual(order.amount_total, 1900, "11.900 less 10.000")
+        self.assertEqual(order.amount_total, 50000, "60.000 less 10.000")
 
     def test_partial_use_released_by_cancelling_the_order(self):
         credit = self._issue(500000)
