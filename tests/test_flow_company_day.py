@@ -102,3 +102,24 @@ class TestFlowCompanyDay(SupportCommon):
             self.assertEqual(log.date.isoformat(), "2026-03-02")
             with self.assertRaises(ValidationError):
                 self._log(bag, 1.0, date="2026-03-03")
+
+    def test_notice_takes_effect_after_the_company_last_day(self):
+        """Support §7: a retainer ended with notice runs through its last day
+        in Santiago; the cycle cron, run by OdooBot (in Madrid), ends it only
+        once that day is over there, and opens no further cycle."""
+        retainer = self._sell(self.plan_monthly, self.contact_a, date="2026-04-28")
+        with freeze_time("2026-05-01 15:00:00"):
+            retainer.action_start("2026-05-01")
+        with freeze_time("2026-05-12 15:00:00"):
+            retainer.with_user(self.user_consultant).action_request_end()
+        self.assertEqual(retainer.end_last_day.isoformat(), "2026-05-31")
+        cron = self.env.ref("asesorateya_support.ir_cron_roll_periods")
+        with freeze_time("2026-06-01 02:00:00"):  # 22:00 on 31 May in Santiago
+            cron.method_direct_trigger()
+        self.assertEqual(retainer.state, "active")
+        with freeze_time("2026-06-01 05:00:00"):  # 01:00 on 1 June in Santiago
+            cron.method_direct_trigger()
+            cron.method_direct_trigger()
+        self.assertEqual(retainer.state, "done")
+        self.assertEqual(retainer.date_end.isoformat(), "2026-05-31")
+        self.assertEqual(len(retainer.period_ids), 1)
