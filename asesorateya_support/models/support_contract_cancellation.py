@@ -197,13 +197,34 @@ class SupportContract(models.Model):
         contract, the hours used, the current cycle, the project's progress)
         with a constant number of queries, whatever the number of logs.
 
-        :param request_date: the day the client asked (default: today)
-        :return: a dict with exactly the keys ``phase``, ``legal_basis``,
-            ``amount_paid``, ``work_done_amount``, ``refundable_amount``,
-            ``refund_amount``, ``credit_amount``, ``extra_invoice_amount``,
-            ``credit_expiry_date`` and ``explanation``: amounts in the
-            contract currency, IVA included, never negative; the explanation
-            in Spanish, citing the policy clause
+        Only what happened up to the request date counts (support §10,
+        "hasta la fecha de cancelación"): logs dated after it are left out.
+
+        :param request_date: the day the client asked (default: the
+            company's today)
+        :return: a dict with exactly the keys of
+            :data:`~odoo.addons.asesorateya_support.policy.QUOTE_KEYS`:
+
+            - ``phase``: ``before_start`` or ``started`` (the first net use
+              of hours, the first cycle, a project's start or first recorded
+              progress);
+            - ``legal_basis``: ``withdrawal``, ``before_start`` or
+              ``after_start``;
+            - ``amount_paid``: what the quote counts as received (a monthly
+              plan: what was paid of the current cycle's fee);
+            - ``work_done_amount``: the work done up to the request date, the
+              one rounded amount (half-up to the currency step);
+            - ``refundable_amount``: what was received less the work done
+              (a project's deposit always kept);
+            - ``refund_amount``, ``credit_amount``: what the policy gives of
+              it by itself;
+            - ``extra_invoice_amount``: a project's work beyond what was paid;
+            - ``invoice_reversal_amount``: a monthly plan's unpaid cycle
+              invoice part reversed by a credit note (never a credit);
+            - ``credit_expiry_date``: the §10 credit's last day, or ``None``;
+            - ``explanation``: in Spanish, citing the policy clauses.
+
+            Amounts in the contract currency, IVA included, never negative.
         :raise UserError: on a request dated before the purchase or in the
             future, a project whose items do not weigh 100%, or no policy
         """
