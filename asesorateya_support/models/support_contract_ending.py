@@ -193,3 +193,16 @@ class SupportContract(models.Model):
                 support_final_close=True
             )._close()
             contract.write({"state": "done", "date_end": contract.end_last_day})
+
+    def action_resume(self):
+        """A paused plan whose notice took effect meanwhile is not resumed
+        into a new cycle: it ends on its last day (policy §7)."""
+        over = self.filtered(
+            lambda c: (
+                c.end_last_day
+                and c.state == "paused"
+                and c.company_id._support_today() > c.end_last_day
+            )
+        )
+        over._end_with_notice()
+        return super(SupportContract, self - over).action_resume()

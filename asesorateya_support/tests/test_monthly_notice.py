@@ -110,6 +110,17 @@ class TestMonthlyNotice(SupportCommon):
         with freeze_time("2026-05-12 12:00:00"):
             self.assertEqual(retainer.action_request_end(), date(2026, 6, 30))
 
+    def test_paused_plan_past_its_last_day_is_not_resumed(self):
+        retainer = self._retainer()
+        with freeze_time("2026-05-12 12:00:00"):
+            retainer.action_request_end()
+            retainer.action_pause("Waiting for the work user")
+        with freeze_time("2026-06-10 12:00:00"):
+            retainer.action_resume()
+        self.assertEqual(retainer.state, "done")
+        self.assertEqual(retainer.date_end, date(2026, 5, 31))
+        self.assertEqual(len(retainer.period_ids), 1)
+
     def test_only_monthly_plans(self):
         bag = self._sell(self.plan_bag, date="2026-04-28")
         with self.assertRaisesText(UserError, "Only a monthly plan"):
