@@ -164,7 +164,13 @@ class ResCompany(models.Model):
                 ]
                 for company in companies
             ]
-            or [[(fname, operator, fields.Date.today())]]
+            # Records of no company: the current company's day.
+            + [
+                [
+                    ("company_id", "=", False),
+                    (fname, operator, self.env.company._support_today()),
+                ]
+            ]
         )
 
     @api.model
