@@ -320,14 +320,14 @@ class SupportContract(models.Model):
                 period_amount_received=period._get_amount_received(),
             )
         elif self.kind == "project":
-            if self.date_start:
+            items = self.project_item_ids
+            if self.date_start or any(item.progress for item in items):
                 self._check_project_items()
             facts.update(
                 project_total=self.amount_total,
                 deposit_amount=self.amount_deposit,
                 project_progress=weighted_progress(
-                    [(i.weight, i.progress) for i in self.project_item_ids]
-                    or [(100, 0)],
+                    [(i.weight, i.progress) for i in items] or [(100, 0)],
                     version.progress_step_percent,
                 ),
             )

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 from ..formatting import format_percent
 
@@ -82,15 +82,9 @@ class SupportProjectItem(models.Model):
     def create(self, vals_list):
         items = super().create(vals_list)
         items.contract_id._check_items_editable(_("Adding items"))
-        # The first progress starts the project (see ``write``); a new item
-        # of a project not started yet carries none (issue 13, item 3).
-        if items.filtered(lambda i: i.progress and not i.contract_id.date_start):
-            raise UserError(
-                _(
-                    "Progress is recorded once the project's items are listed: "
-                    "add the item at 0%, then record its progress."
-                )
-            )
+        # An item listed with progress before the start (the project's own
+        # create): the quote counts it as work begun all the same (agency
+        # §4.2; ``policy.compute_quote``, issue 13, item 3).
         return items
 
     def write(self, vals):

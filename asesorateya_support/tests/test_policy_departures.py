@@ -114,7 +114,10 @@ class TestPolicyDepartures(SupportCommon):
         self.assertEqual(quote["work_done_amount"], 2000000.0)
         self.assertEqual(quote["extra_invoice_amount"], 1000000.0)
 
-    def test_new_item_with_progress_before_the_start_refused(self):
+    @freeze_time("2026-05-10 12:00:00")
+    def test_quote_never_ignores_recorded_progress(self):
+        """Agency §4.2: a project listed with progress but never started is
+        charged that progress, beyond the deposit too (§4.2, second point)."""
         project = self.env["support.contract"].create(
             {
                 "partner_id": self.client_a.id,
@@ -123,17 +126,19 @@ class TestPolicyDepartures(SupportCommon):
                 "amount_total": 2000000,
                 "amount_paid": 1000000,
                 "state": "confirmed",
+                "project_item_ids": [
+                    Command.create({"name": "Design", "weight": 40, "progress": 100}),
+                    Command.create(
+                        {"name": "Development", "weight": 60, "progress": 50}
+                    ),
+                ],
             }
         )
-        with self.assertRaisesText(UserError, "add the item at 0%"):
-            self.env["support.project.item"].create(
-                {
-                    "contract_id": project.id,
-                    "name": "Design",
-                    "weight": 100,
-                    "progress": 10,
-                }
-            )
+        self.assertFalse(project.date_start)
+        quote = project.cancellation_quote()
+        self.assertEqual(quote["phase"], "started")
+        self.assertEqual(quote["work_done_amount"], 1400000.0)
+        self.assertEqual(quote["extra_invoice_amount"], 400000.0)
 
     # ------------------------------------------------------------------
     # Item 4: a monthly client gets back only what it paid (§8)
