@@ -46,7 +46,9 @@ class TestFlowCancellation(SupportCommon):
             )
             credit = credit.with_env(self.env)
         self.assertEqual((credit.amount, credit.origin), (60000, "conversion"))
-        self.assertEqual(credit.date_expiry, date(2026, 9, 4))
+        # Support §5 sets no expiry for the converted amount; the 6 months of
+        # §10 are a cancellation's (issue 13, item 7).
+        self.assertFalse(credit.date_expiry)
         with freeze_time("2026-03-04 12:00:00"), self.assertRaises(UserError):
             diagnosis.with_user(self.user_consultant).action_convert_to_credit("Again")
 
