@@ -283,17 +283,11 @@ class SupportCancellation(models.Model):
         self.ensure_one()
         contract = self.contract_id
         taxes = self._get_move_taxes()
-        if any(not tax.price_include for tax in taxes):
-            raise UserError(
-                _(
-                    "The taxes of %(contract)s are not included in its price: "
-                    "the %(document)s must be made by hand in Accounting.",
-                    contract=contract.name,
-                    document=_("credit note")
-                    if move_type == "out_refund"
-                    else _("invoice"),
-                )
-            )
+        # The amounts of the policies include IVA: with taxes not included in
+        # the price, the line gets the price before taxes that gives them.
+        price_unit = contract._get_price_unit_for_total(
+            amount, taxes, contract.currency_id
+        )
         origin_invoice = contract.sale_order_id.invoice_ids.filtered(
             lambda m: m.move_type == "out_invoice" and m.state == "posted"
         )[-1:]
@@ -311,7 +305,7 @@ class SupportCancellation(models.Model):
                         "product_id": contract.plan_id.product_id.id,
                         "name": label,
                         "quantity": 1.0,
-                        "price_unit": amount,
+                        "price_unit": price_unit,
                         "tax_ids": [Command.set(taxes.ids)],
                     }
                 )
@@ -319,6 +313,13 @@ class SupportCancellation(models.Model):
         }
         if move_type == "out_refund" and origin_invoice:
             vals["reversed_entry_id"] = origin_invoice.id
+        elif move_type == "out_invoice" and contract.sudo().sale_line_id:
+            # Work billed beyond what the order sold: listed with the order's
+            # invoices, not counted in its invoiced quantity.
+            vals["invoice_line_ids"][0][2].update(
+                sale_line_ids=[Command.set(contract.sudo().sale_line_id.ids)],
+                support_beyond_order=True,
+            )
         try:
             move = (
                 self.env["account.move"]
@@ -336,5 +337,6 @@ class SupportCancellation(models.Model):
                     error=error,
                 )
             ) from error
+        move._support_prepare_documents()
         move.action_post()
         return move
