@@ -149,3 +149,32 @@ class TestSupportBooks(SupportCommon):
         self.assertEqual(move.state, "posted")
         self.assertEqual(move.amount_total, 476000.0)
         self.assertEqual(move.amount_untaxed, 400000.0)
+
+    def _receivable(self, partner):
+        """What the ledger says the client owes (negative: owed to it)."""
+        lines = self.env["account.move.line"].search(
+            [
+                ("partner_id", "child_of", partner.id),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+            ]
+        )
+        return sum(lines.mapped("balance"))
+
+    def test_refund_of_an_order_never_invoiced_reverses_its_invoice(self):
+        bag = self._sell(self.plan_bag, date="2026-03-02")
+        order = bag.sale_order_id
+        self.assertFalse(order.invoice_ids)
+        with freeze_time("2026-03-25 12:00:00"):
+            cancellation = bag.with_user(self.user_consultant).action_cancel_by_policy(
+                reason="Changed plans"
+            )
+        refund = cancellation.with_env(self.env).refund_move_id
+        invoice = order.invoice_ids.filtered(lambda m: m.move_type == "out_invoice")
+        self.assertEqual(invoice.state, "posted", "the sale's document is issued")
+        self.assertEqual(invoice.amount_total, 400000.0)
+        self.assertEqual(refund.reversed_entry_id, invoice)
+        self.assertEqual(refund.amount_total, 400000.0)
+        self.assertEqual(invoice.payment_state, "reversed")
+        self.assertEqual(self._receivable(self.client_a), 0.0)
+        self.assertEqual(order.order_line.qty_invoiced, 1.0)

@@ -21,8 +21,7 @@ def sii_document_code(
 ):
     """The SII document code of a sales document the addon issues.
 
-    - A taxpayer of the 1st category (IVA afecto) gets a factura (33) and
-      needs its RUT: without it, ``None`` (the caller asks for it).
+    - A taxpayer of the 1st category (IVA afecto) gets a factura (33).
     - A foreigner (taxpayer type 4, or a client abroad that is not an end
       consumer) gets an export invoice (110).
     - Everyone else, persons with or without RUT (types 2 and 3, or none)
@@ -31,7 +30,9 @@ def sii_document_code(
     - A credit note is a nota de crédito (61), or the export one (112) when
       it corrects an export invoice.
 
-    :return: the code, or ``None`` when the client's RUT is missing
+    A factura and a nota de crédito need the client's RUT (``needs_rut``).
+
+    :return: the code
     """
     foreign = bool(country_code) and country_code != "CL"
     if move_type == "out_refund":
@@ -43,8 +44,14 @@ def sii_document_code(
     if taxpayer_type == "4" or (foreign and taxpayer_type != "3"):
         return EXPORT
     if taxpayer_type == "1" or (is_company and not taxpayer_type):
-        return FACTURA if has_vat else None
+        return FACTURA
     return BOLETA
+
+
+def needs_rut(code, has_vat):
+    """Whether a document of SII ``code`` lacks the RUT it needs (l10n_cl
+    refuses to post a factura or a nota de crédito without it)."""
+    return code in (FACTURA, CREDIT_NOTE) and not has_vat
 
 
 class AccountMove(models.Model):
@@ -63,14 +70,13 @@ class AccountMove(models.Model):
         )
 
     def _support_l10n_cl_document_code(self):
-        """The SII document code this document's client requires, or
-        ``None`` when its RUT is missing (``sii_document_code``)."""
+        """The SII document code this document's client requires
+        (``sii_document_code``)."""
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id
         return sii_document_code(
             self.move_type,
             partner.l10n_cl_sii_taxpayer_type,
-            bool(partner.vat),
             partner.country_id.code,
             partner.is_company,
             self.reversed_entry_id.l10n_latam_document_type_id.code,
@@ -100,15 +106,6 @@ class AccountMove(models.Model):
         for move in self._support_l10n_cl_moves():
             partner = move.partner_id.commercial_partner_id
             code = move._support_l10n_cl_document_code()
-            if not code:
-                raise UserError(
-                    _(
-                        "Missing the RUT of %(client)s: a factura needs it. "
-                        "Enter it on the client (or make it an end consumer, "
-                        "who gets boletas).",
-                        client=partner.display_name,
-                    )
-                )
             document_type = move.l10n_latam_available_document_type_ids.filtered(
                 lambda d, c=code: d.code == c
             )[:1]
@@ -120,6 +117,16 @@ class AccountMove(models.Model):
                         journal=move.journal_id.display_name,
                         code=code,
                         client=partner.display_name,
+                    )
+                )
+            if needs_rut(code, partner.vat):
+                raise UserError(
+                    _(
+                        "Missing the RUT of %(client)s: the %(document)s needs "
+                        "it. Enter it on the client (a person who buys as an "
+                        "end consumer gets boletas).",
+                        client=partner.display_name,
+                        document=document_type.name,
                     )
                 )
             move.l10n_latam_document_type_id = document_type

@@ -7,7 +7,7 @@ from odoo.tests import tagged
 
 from odoo.addons.asesorateya_support.tests.common import SupportCommon
 
-from ..models.account_move import sii_document_code
+from ..models.account_move import needs_rut, sii_document_code
 from .common import RUT_PERSON, ChileanChartMixin
 
 PERIOD_LOGGER = "odoo.addons.asesorateya_support.models.support_contract_period"
@@ -56,27 +56,28 @@ class TestChileanDocuments(ChileanChartMixin, SupportCommon):
     def test_document_codes(self):
         """The rule alone (taxpayer type, RUT, country, kind of client)."""
         cases = [
-            (("out_invoice", "1", True, "CL", True), "33"),
-            (("out_invoice", "1", False, "CL", True), None),
-            (("out_invoice", False, False, "CL", True), None),
-            (("out_invoice", "3", True, "CL", False), "39"),
-            (("out_invoice", False, False, "CL", False), "39"),
-            (("out_invoice", "2", True, "CL", False), "39"),
-            (("out_invoice", "4", False, "US", True), "110"),
-            (("out_invoice", False, False, "AR", True), "110"),
-            (("out_invoice", "3", False, "AR", False), "39"),
-            (("out_refund", "3", False, "CL", False), "61"),
-            (("out_refund", "4", False, "US", True), "112"),
+            (("out_invoice", "1", "CL", True), "33"),
+            (("out_invoice", "1", "CL", False), "33"),
+            (("out_invoice", False, "CL", True), "33"),
+            (("out_invoice", "3", "CL", False), "39"),
+            (("out_invoice", False, "CL", False), "39"),
+            (("out_invoice", "2", "CL", False), "39"),
+            (("out_invoice", "4", "US", True), "110"),
+            (("out_invoice", False, "AR", True), "110"),
+            (("out_invoice", "3", "AR", False), "39"),
+            (("out_refund", "3", "CL", False), "61"),
+            (("out_refund", "4", "US", True), "112"),
+            (("out_refund", "1", "CL", True, "33"), "61"),
+            (("out_refund", "4", "US", True, "110"), "112"),
         ]
         for args, code in cases:
             with self.subTest(args=args):
                 self.assertEqual(sii_document_code(*args), code)
-        self.assertEqual(
-            sii_document_code("out_refund", "1", True, "CL", True, "33"), "61"
-        )
-        self.assertEqual(
-            sii_document_code("out_refund", "4", False, "US", True, "110"), "112"
-        )
+        self.assertTrue(needs_rut("33", False))
+        self.assertTrue(needs_rut("61", False))
+        self.assertFalse(needs_rut("39", False))
+        self.assertFalse(needs_rut("110", False))
+        self.assertFalse(needs_rut("33", True))
 
     def test_one_refused_client_never_stops_the_run(self):
         company = self._retainer(self.client_a)
@@ -182,3 +183,63 @@ class TestChileanDocuments(ChileanChartMixin, SupportCommon):
         self.assertEqual(order_invoice.l10n_latam_document_type_id.code, "39")
         self.assertEqual(contract.sale_line_id.qty_invoiced, 1.0)
         self.assertEqual(order.invoice_status, "invoiced")
+
+    def test_refund_of_a_person_with_rut_never_invoiced(self):
+        """A boleta, then its nota de crédito referencing it."""
+        bag = self._sell(self.plan_bag, self.person_rut, date="2026-03-02")
+        with freeze_time("2026-03-25 12:00:00"):
+            cancellation = bag.with_user(self.user_consultant).action_cancel_by_policy(
+                reason="Changed plans"
+            )
+        refund = cancellation.with_env(self.env).refund_move_id
+        invoice = refund.reversed_entry_id
+        self.assertEqual(invoice.l10n_latam_document_type_id.code, "39")
+        self.assertEqual(refund.l10n_latam_document_type_id.code, "61")
+        self.assertEqual(refund.state, "posted")
+        self.assertEqual(refund.partner_id, self.person_rut)
+        self.assertEqual(
+            (refund.amount_total, refund.amount_untaxed, refund.amount_tax),
+            (400000.0, 336134.0, 63866.0),
+        )
+        self.assertEqual(invoice.payment_state, "reversed")
+
+    def test_refund_of_a_person_without_rut_waits_for_it(self):
+        """l10n_cl posts no nota de crédito without RUT: the cancellation
+        stands, its document waits as a draft and the accountant is told."""
+        bag = self._sell(self.plan_bag, self.person_no_rut, date="2026-03-02")
+        with (
+            self.assertLogs(
+                "odoo.addons.asesorateya_support.models.support_cancellation", "WARNING"
+            ),
+            freeze_time("2026-03-25 12:00:00"),
+        ):
+            cancellation = bag.with_user(self.user_consultant).action_cancel_by_policy(
+                reason="Changed plans"
+            )
+        cancellation = cancellation.with_env(self.env)
+        self.assertEqual(bag.state, "cancelled")
+        refund = cancellation.refund_move_id
+        self.assertEqual(refund.state, "draft")
+        self.assertEqual(refund.amount_total, 400000.0)
+        self.assertEqual(refund.l10n_latam_document_type_id.code, "61")
+        self.assertEqual(
+            refund.reversed_entry_id.l10n_latam_document_type_id.code, "39"
+        )
+        self.assertEqual(
+            refund.reversed_entry_id.state, "posted", "the boleta needs none"
+        )
+        self.assertIn(
+            "Missing the RUT of Nora Sinrut", cancellation.activity_ids[0].summary
+        )
+
+    def test_export_refund(self):
+        bag = self._sell(self.plan_bag, self.foreign, date="2026-03-02")
+        with freeze_time("2026-03-25 12:00:00"):
+            cancellation = bag.with_user(self.user_consultant).action_cancel_by_policy(
+                reason="Changed plans"
+            )
+        refund = cancellation.with_env(self.env).refund_move_id
+        self.assertEqual(
+            refund.reversed_entry_id.l10n_latam_document_type_id.code, "110"
+        )
+        self.assertEqual(refund.l10n_latam_document_type_id.code, "112")
