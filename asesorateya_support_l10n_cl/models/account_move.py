@@ -17,7 +17,7 @@ FACTURA, BOLETA, EXPORT, CREDIT_NOTE, EXPORT_CREDIT_NOTE = (
 
 
 def sii_document_code(
-    move_type, taxpayer_type, has_vat, country_code, is_company, origin_code=None
+    move_type, taxpayer_type, country_code, is_company, origin_code=None
 ):
     """The SII document code of a sales document the addon issues.
 
