@@ -212,18 +212,20 @@ class TestSupportCredit(SupportCommon):
         self.assertEqual(copy.amount_total, 60000)
         self.assertEqual(copy.support_credit_count, 2)
 
-    def test_taxes_not_included_refused(self):
+    def test_taxes_not_included_still_spend_the_credit(self):
+        """A credit is worth its amount IVA included, whatever the tax of the
+        order: never refused for it."""
         self._issue(10000)
-        self.company.account_sale_tax_id = self.tax_iva.copy(
-            {"name": "IVA 19% (excluded)", "price_include": False}
-        )
+        excluded = self.tax_iva.copy({"name": "IVA 19% (excluded)"})
+        excluded.price_include = False
+        self.company.account_sale_tax_id = excluded
         order = self._create_order(
             order_line=[Command.create({"product_id": self.product_other.id})]
         )
-        with self.assertRaisesText(UserError, "not included in the price"):
-            self._apply(order)
-        self.company.account_sale_tax_id = self.tax_iva
         order = self._apply(order)
+        line = self._credit_lines(order)
+        self.assertEqual(line.tax_id, excluded)
+        self.assertEqual(line.price_total, -10000)
         self.assertEqual(order.amount_total, 1900, "11.900 less 10.000")
 
     def test_partial_use_released_by_cancelling_the_order(self):

@@ -1,8 +1,11 @@
 # Copyright 2026 AsesórateYa
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+from datetime import date
+
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import tagged
 
 from odoo.addons.asesorateya_support.tests.common import SupportCommon
@@ -243,3 +246,30 @@ class TestChileanDocuments(ChileanChartMixin, SupportCommon):
             refund.reversed_entry_id.l10n_latam_document_type_id.code, "110"
         )
         self.assertEqual(refund.l10n_latam_document_type_id.code, "112")
+
+    def test_credit_spent_with_l10n_cl_default_iva(self):
+        """l10n_cl's IVA 19% (added to the price) as the company's sales tax:
+        a credit is still spent for its amount, IVA included."""
+        itax = (
+            self.env["account.chart.template"].with_company(self.company).ref("ITAX_19")
+        )
+        self.assertFalse(itax.price_include)
+        self.company.account_sale_tax_id = itax
+        self.env["support.credit"]._issue(
+            self.client_a,
+            10000,
+            "cancellation",
+            date(2026, 3, 2),
+            self.env.ref("asesorateya_support.support_policy_support_v1"),
+            company_id=self.company.id,
+        )
+        with freeze_time("2026-03-02 12:00:00"):
+            order = self._create_order(
+                order_line=[Command.create({"product_id": self.product_other.id})]
+            )
+            order.with_user(self.user_salesman).action_apply_support_credits()
+            order.action_confirm()
+            invoice = order._create_invoices()
+            invoice.action_post()
+        self.assertEqual(invoice.amount_total, 1900.0, "11.900 less 10.000")
+        self.assertEqual(invoice.l10n_latam_document_type_id.code, "33")
