@@ -295,7 +295,7 @@ class SupportCancellation(models.Model):
         origin_invoice = self._get_origin_invoice(move_type)
         vals = {
             "move_type": move_type,
-            "partner_id": (origin_invoice.partner_id or contract.partner_id).id,
+            "partner_id": contract.partner_id.id,
             "company_id": contract.company_id.id,
             "currency_id": contract.currency_id.id,
             "invoice_date": fields.Date.context_today(self),
