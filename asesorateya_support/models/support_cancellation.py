@@ -339,19 +339,28 @@ class SupportCancellation(models.Model):
                     error=error,
                 )
             ) from error
+        self._post_move(move, origin_invoice)
+        return move
+
+    def _post_move(self, move, origin_invoice):
+        """Post ``move``, made for this cancellation, and let a credit note
+        settle what ``origin_invoice`` still asks, as Odoo's own reversal
+        does (a payment already made stays the client's outstanding credit,
+        refunded through its payment provider).
+
+        If Odoo refuses to post it, the cancellation stands all the same: the
+        document waits as a draft for the accountant, who is told what is
+        missing (``_document_refused``).
+        """
+        self.ensure_one()
         try:
             with self.env.cr.savepoint():
                 move._support_prepare_documents()
                 move.action_post()
         except UserError as error:
-            # The cancellation stands: its document waits as a draft for the
-            # accountant, who is told what is missing.
             self._document_refused(move, error)
-            return move
-        if move_type == "out_refund" and origin_invoice:
-            # The credit note settles what its invoice still asks, as Odoo's
-            # own reversal does; a payment already made stays the client's
-            # outstanding credit, refunded through its payment provider.
+            return
+        if move.move_type == "out_refund" and origin_invoice:
             (origin_invoice | move).line_ids.filtered(
                 lambda line: (
                     line.account_id.reconcile
@@ -359,7 +368,6 @@ class SupportCancellation(models.Model):
                     and not line.reconciled
                 )
             ).reconcile()
-        return move
 
     def _document_refused(self, move, error):
         """Ask the accountant (and the contract's consultant) to complete and
