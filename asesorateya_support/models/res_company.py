@@ -60,6 +60,13 @@ class ResCompany(models.Model):
         "whose cycle invoice is still unpaid this many days after it was due "
         "is paused until it is paid.",
     )
+    support_invoice_auto_post = fields.Boolean(
+        string="Post cycle invoices",
+        default=True,
+        help="Post the invoice of each new cycle of a monthly retainer at "
+        "once. Unticked, it is left as a draft for the accountant to review "
+        "and post (e.g. before the tax authority receives it).",
+    )
     support_booking_lead_hours = fields.Integer(
         string="Minimum lead time (hours)",
         default=12,

@@ -44,6 +44,9 @@ class ResConfigSettings(models.TransientModel):
     support_billing_grace_days = fields.Integer(
         related="company_id.support_billing_grace_days", readonly=False
     )
+    support_invoice_auto_post = fields.Boolean(
+        related="company_id.support_invoice_auto_post", readonly=False
+    )
     support_booking_lead_hours = fields.Integer(
         related="company_id.support_booking_lead_hours", readonly=False
     )

@@ -466,8 +466,9 @@ class SaleOrder(models.Model):
         """The taxes of the credit lines: the first support plan line's, or the
         company's default sales tax mapped by the fiscal position.
 
-        They must be included in the price, so that the line's total is the
-        credit spent.
+        The credit is worth its amount IVA included whatever they are: the
+        line's price is the one whose total is the credit spent
+        (``_support_credit_line_values``).
         """
         self.ensure_one()
         plans = (
@@ -482,15 +483,6 @@ class SaleOrder(models.Model):
             taxes = plan_lines[0].tax_id
         else:
             taxes = self.fiscal_position_id.map_tax(self.company_id.account_sale_tax_id)
-        if any(not tax.price_include for tax in taxes):
-            raise UserError(
-                _(
-                    "The taxes of %(order)s (%(taxes)s) are not included in the "
-                    "price: a client credit cannot be applied to it.",
-                    order=self.name,
-                    taxes=", ".join(taxes.mapped("name")),
-                )
-            )
         return taxes
 
     def _apply_support_credits(self):
@@ -674,7 +666,10 @@ class SaleOrder(models.Model):
             ),
             "product_uom_qty": 1.0,
             "product_uom": product.uom_id.id,
-            "price_unit": -amount,
+            # IVA included in the credit, whether or not the tax is.
+            "price_unit": -self.env["support.contract"]._get_price_unit_for_total(
+                amount, taxes, self.currency_id
+            ),
             "discount": 0.0,
             "tax_id": [Command.set(taxes.ids)],
             "sequence": sequence,

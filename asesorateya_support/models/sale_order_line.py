@@ -35,6 +35,17 @@ class SaleOrderLine(models.Model):
         credit_lines = self.filtered(lambda line: line._is_support_credit_line())
         return super(SaleOrderLine, self - credit_lines)._compute_tax_id()
 
+    def _get_invoice_lines(self):
+        # A cycle's invoice or the work billed at a cancellation is linked to
+        # the line it bills (the order lists it) but is not what the order
+        # sold: it does not make the line over-invoiced (account.move.line
+        # ``support_beyond_order``).
+        return (
+            super()
+            ._get_invoice_lines()
+            .filtered(lambda line: not line.support_beyond_order)
+        )
+
     def write(self, vals):
         if CREDIT_LINE_LOCKED_FIELDS & set(vals) and any(
             line._get_active_support_credit_usages() for line in self

@@ -1,6 +1,8 @@
 # Copyright 2026 AsesórateYa
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+import logging
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -10,6 +12,8 @@ from ..const import (
     GROUP_MANAGER,
 )
 from ..formatting import format_money
+
+_logger = logging.getLogger(__name__)
 
 
 class SupportCancellation(models.Model):
@@ -292,20 +296,12 @@ class SupportCancellation(models.Model):
         self.ensure_one()
         contract = self.contract_id
         taxes = self._get_move_taxes()
-        if any(not tax.price_include for tax in taxes):
-            raise UserError(
-                _(
-                    "The taxes of %(contract)s are not included in its price: "
-                    "the %(document)s must be made by hand in Accounting.",
-                    contract=contract.name,
-                    document=_("credit note")
-                    if move_type == "out_refund"
-                    else _("invoice"),
-                )
-            )
-        origin_invoice = contract.sale_order_id.invoice_ids.filtered(
-            lambda m: m.move_type == "out_invoice" and m.state == "posted"
-        )[-1:]
+        # The amounts of the policies include IVA: with taxes not included in
+        # the price, the line gets the price before taxes that gives them.
+        price_unit = contract._get_price_unit_for_total(
+            amount, taxes, contract.currency_id
+        )
+        origin_invoice = self._get_origin_invoice(move_type)
         vals = {
             "move_type": move_type,
             "partner_id": contract.partner_id.id,
@@ -320,7 +316,7 @@ class SupportCancellation(models.Model):
                         "product_id": contract.plan_id.product_id.id,
                         "name": label,
                         "quantity": 1.0,
-                        "price_unit": amount,
+                        "price_unit": price_unit,
                         "tax_ids": [Command.set(taxes.ids)],
                     }
                 )
@@ -328,6 +324,13 @@ class SupportCancellation(models.Model):
         }
         if move_type == "out_refund" and origin_invoice:
             vals["reversed_entry_id"] = origin_invoice.id
+        elif move_type == "out_invoice" and contract.sudo().sale_line_id:
+            # Work billed beyond what the order sold: listed with the order's
+            # invoices, not counted in its invoiced quantity.
+            vals["invoice_line_ids"][0][2].update(
+                sale_line_ids=[Command.set(contract.sudo().sale_line_id.ids)],
+                support_beyond_order=True,
+            )
         try:
             move = (
                 self.env["account.move"]
@@ -345,5 +348,103 @@ class SupportCancellation(models.Model):
                     error=error,
                 )
             ) from error
-        move.action_post()
+        self._post_move(move, origin_invoice)
         return move
+
+    def _post_move(self, move, origin_invoice):
+        """Post ``move``, made for this cancellation, and let a credit note
+        settle what ``origin_invoice`` still asks, as Odoo's own reversal
+        does (a payment already made stays the client's outstanding credit,
+        refunded through its payment provider).
+
+        If Odoo refuses to post it, the cancellation stands all the same: the
+        document waits as a draft for the accountant, who is told what is
+        missing (``_document_refused``).
+        """
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                move._support_prepare_documents()
+                move.action_post()
+        except UserError as error:
+            self._document_refused(move, error)
+            return
+        if move.move_type == "out_refund" and origin_invoice:
+            (origin_invoice | move).line_ids.filtered(
+                lambda line: (
+                    line.account_id.reconcile
+                    and line.account_id.account_type == "asset_receivable"
+                    and not line.reconciled
+                )
+            ).reconcile()
+
+    def _document_refused(self, move, error):
+        """Ask the accountant (and the contract's consultant) to complete and
+        post the draft ``move`` Odoo refused to post, saying why."""
+        self.ensure_one()
+        reason = str(error.args[0] if error.args else error).strip()
+        _logger.warning(
+            "Support cancellation %s (client %s): document %s left as a draft: %s",
+            self.name,
+            self.partner_id.commercial_partner_id.display_name,
+            move.id,
+            reason,
+        )
+        accountants = self.env.ref("account.group_account_manager").users.filtered(
+            lambda u: self.company_id in u.company_ids and not u.share
+        )
+        users = accountants.sorted("id")[:1] | self.contract_id.user_id
+        for user in users or self.env.user:
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=user.id,
+                summary=reason.splitlines()[0][:200] if reason else _("Post"),
+                note=_(
+                    "The document of %(name)s is a draft: %(reason)s Complete "
+                    "it and post it.",
+                    name=self.name,
+                    reason=reason,
+                ),
+            )
+
+    def _get_origin_invoice(self, move_type):
+        """The posted invoice of the contract's order a credit note corrects.
+
+        A refund of an order never invoiced first issues the order's invoice
+        (or posts its draft), then reverses it: a credit note must reference
+        the document it corrects (the SII rejects one that references none),
+        and the sale was made and paid, so its document is owed anyway (IVA
+        on services is due when they are paid). The ledger then shows the
+        sale and its cancellation, each with its IVA, instead of a credit
+        note that understates the IVA of a sale never declared.
+
+        :return: an ``account.move``, empty for an invoice or a contract
+            without order
+        """
+        order = self.contract_id.sale_order_id.sudo()
+        if move_type != "out_refund" or not order:
+            return self.env["account.move"]
+        posted = order.invoice_ids.filtered(
+            lambda m: m.move_type == "out_invoice" and m.state == "posted"
+        )
+        if posted:
+            return posted[-1:]
+        invoices = order.invoice_ids.filtered(
+            lambda m: m.move_type == "out_invoice" and m.state == "draft"
+        )
+        if not invoices:
+            try:
+                with self.env.cr.savepoint():
+                    invoices = order.with_company(order.company_id)._create_invoices()
+            except UserError:
+                # Nothing left to invoice on the order: nothing to reference.
+                return self.env["account.move"]
+        try:
+            with self.env.cr.savepoint():
+                invoices._support_prepare_documents()
+                invoices.action_post()
+        except UserError:
+            # Left as a draft; the credit note, refused for the same reason,
+            # tells the accountant.
+            return self.env["account.move"]
+        return invoices[-1:]

@@ -104,6 +104,15 @@ class SupportContractPeriod(models.Model):
         help="The first cycle of a contract bought through a sale order: the "
         "order pays it, so it has no invoice of its own.",
     )
+    invoice_error = fields.Char(
+        string="Billing problem",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Why the invoice of this cycle could not be issued the last time "
+        "it was tried (e.g. the client's tax id is missing). The contract has "
+        "an activity for it, and the next run of the cycles retries.",
+    )
     invoice_payment_state = fields.Selection(
         related="invoice_id.payment_state", string="Payment"
     )
@@ -390,6 +399,17 @@ class SupportContractPeriod(models.Model):
         re-triggering itself while work is left, so a killed run resumes
         where it stopped.
         """
+        # The cycles whose invoice Odoo refused at an earlier run (``_issue_invoices``).
+        refused = self.search(
+            [
+                ("invoice_error", "!=", False),
+                ("invoice_id", "=", False),
+                ("contract_id.state", "=", "active"),
+            ],
+            limit=batch_size,
+            order="id",
+        )
+        refused._bill()
         Company = self.env["res.company"]
         found = self.search(
             [
@@ -512,7 +532,8 @@ class SupportContractPeriod(models.Model):
         sales journal (no chart of accounts).
 
         Idempotent: the cycle rows are locked and read again first, so a
-        cycle never gets two invoices.
+        cycle never gets two invoices. Never raises for one client's
+        invoice: see ``_issue_invoices``.
 
         :return: the ``account.move`` invoices created
         """
@@ -547,22 +568,118 @@ class SupportContractPeriod(models.Model):
                     company.name,
                 )
                 continue
-            to_invoice.append((period, period._prepare_invoice_values(journal)))
-        # One create and one posting per company for all the cycles.
+            try:
+                to_invoice.append((period, period._prepare_invoice_values(journal)))
+            except UserError as error:
+                period._billing_failed(error)
         for company in {period.company_id for period, _values in to_invoice}:
-            batch = [(p, v) for p, v in to_invoice if p.company_id == company]
-            created = (
-                self.env["account.move"]
-                .sudo()
-                .with_company(company)
-                .create([values for _period, values in batch])
+            invoices |= self._issue_invoices(
+                company, [(p, v) for p, v in to_invoice if p.company_id == company]
             )
-            created.action_post()
-            for (period, _values), invoice in zip(batch, created, strict=True):
-                period.invoice_id = invoice
-                period.contract_id._notify_period_invoice(invoice)
-            invoices |= created
         return invoices
+
+    @api.model
+    def _issue_invoices(self, company, batch):
+        """Create the invoices of ``batch``, and post them if the company
+        posts cycle invoices (``support_invoice_auto_post``).
+
+        All at once (one create and one posting), in a savepoint; if Odoo
+        refuses one of them (e.g. a client without the tax id its document
+        needs), each alone in its own savepoint, so one client never stops
+        the billing of the others (policy §8: every cycle is billed as it
+        begins). A refused cycle keeps no invoice, gets ``invoice_error`` and
+        an activity, and is tried again by the next run.
+
+        :param batch: list of (``support.contract.period``, invoice values)
+        :return: the ``account.move`` invoices created
+        """
+        try:
+            with self.env.cr.savepoint():
+                return self._create_invoices(company, batch)
+        except UserError as error:  # ValidationError is a UserError
+            if len(batch) == 1:
+                batch[0][0]._billing_failed(error)
+                return self.env["account.move"]
+        invoices = self.env["account.move"]
+        for item in batch:
+            try:
+                with self.env.cr.savepoint():
+                    invoices |= self._create_invoices(company, [item])
+            except UserError as error:
+                item[0]._billing_failed(error)
+        return invoices
+
+    @api.model
+    def _create_invoices(self, company, batch):
+        """Create the invoices of ``batch`` (see ``_issue_invoices``)."""
+        created = (
+            self.env["account.move"]
+            .sudo()
+            .with_company(company)
+            .create([values for _period, values in batch])
+        )
+        # The localization's choices (e.g. the SII document type) and checks.
+        created._support_prepare_documents()
+        for (period, _values), invoice in zip(batch, created, strict=True):
+            period.invoice_id = invoice
+        if company.support_invoice_auto_post:
+            # The client is told when the invoice is posted (account.move).
+            created.action_post()
+        for (period, _values), invoice in zip(batch, created, strict=True):
+            period._billing_succeeded(invoice)
+        return created
+
+    def _billing_succeeded(self, invoice):
+        """Close what an earlier refusal of this cycle's invoice asked the
+        team to do, now that ``invoice`` is issued."""
+        self.ensure_one()
+        error = self.invoice_error
+        if error:
+            self.invoice_error = False
+            self.contract_id.sudo().activity_ids.filtered(
+                lambda a: a.summary == error
+            ).action_feedback(
+                feedback=_("Invoice %(invoice)s issued.", invoice=invoice.name)
+            )
+
+    def _billing_failed(self, error):
+        """Record why Odoo refused this cycle's invoice and ask the contract's
+        consultant and the company's accountant to fix it; the next run of
+        the cycles retries (``_cron_roll_periods``)."""
+        self.ensure_one()
+        contract = self.contract_id.sudo()
+        reason = str(error.args[0] if error.args else error).strip()
+        summary = reason.splitlines()[0][:200] if reason else _("Invoice refused")
+        _logger.warning(
+            "Support cycle %s of contract %s (client %s) not invoiced: %s",
+            self.id,
+            contract.name,
+            contract.partner_id.commercial_partner_id.display_name,
+            reason,
+        )
+        self.invoice_error = summary
+        accountants = self.env.ref("account.group_account_manager").users.filtered(
+            lambda u: contract.company_id in u.company_ids and not u.share
+        )
+        users = contract.user_id | accountants.sorted("id")[:1]
+        for user in users or self.env.user:
+            if contract.activity_ids.filtered(
+                lambda a, u=user: a.summary == summary and a.user_id == u
+            ):
+                continue
+            contract.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=user.id,
+                summary=summary,
+                note=_(
+                    "The invoice of the cycle %(start)s to %(end)s could not be "
+                    "issued: %(reason)s Fix it; the next run of the cycles "
+                    "issues it.",
+                    start=format_day(self.env, self.date_start),
+                    end=format_day(self.env, self.date_end),
+                    reason=reason,
+                ),
+            )
 
     def _link_order_invoice(self):
         """Link cycles paid with the order to the order's posted invoice."""
@@ -642,6 +759,12 @@ class SupportContractPeriod(models.Model):
                         "quantity": 1.0,
                         "price_unit": price_unit,
                         "tax_ids": [Command.set(taxes.ids)],
+                        # The order's recurring invoice: in its invoices, not
+                        # in its invoiced quantity (sale.order.line).
+                        "sale_line_ids": [
+                            Command.set(contract.sudo().sale_line_id.ids)
+                        ],
+                        "support_beyond_order": True,
                     }
                 )
             ],

@@ -154,6 +154,7 @@ class SupportPlan(models.Model):
                 raise ValidationError(
                     _("The price of a support plan cannot be negative.")
                 )
+            plan.product_id.product_tmpl_id._check_support_taxes_included(plan)
 
     @api.model_create_multi
     def create(self, vals_list):

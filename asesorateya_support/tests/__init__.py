@@ -4,6 +4,7 @@
 from . import test_agency
 from . import test_bag_validity
 from . import test_billing
+from . import test_books
 from . import test_contract
 from . import test_credit
 from . import test_credit_concurrency

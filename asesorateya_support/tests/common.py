@@ -59,20 +59,7 @@ class SupportCommon(TransactionCase):
         )
         if cls.with_accounting:
             cls._setup_accounting()
-        cls.tax_group = cls.env["account.tax.group"].create(
-            {"name": "IVA 19%", "company_id": cls.company.id}
-        )
-        cls.tax_iva = cls.env["account.tax"].create(
-            {
-                "name": "IVA 19% (included)",
-                "amount": 19.0,
-                "amount_type": "percent",
-                "price_include": True,
-                "type_tax_use": "sale",
-                "company_id": cls.company.id,
-                "tax_group_id": cls.tax_group.id,
-            }
-        )
+        cls.tax_iva = cls._create_tax_iva()
         cls.pricelist = cls.env["product.pricelist"].create(
             {
                 "name": "CLP",
@@ -191,6 +178,24 @@ class SupportCommon(TransactionCase):
             {
                 "currency_id": cls.currency_clp.id,
                 "account_fiscal_country_id": cls.env.ref("base.cl").id,
+            }
+        )
+
+    @classmethod
+    def _create_tax_iva(cls):
+        """The IVA 19% included in prices the plans are sold with."""
+        cls.tax_group = cls.env["account.tax.group"].create(
+            {"name": "IVA 19%", "company_id": cls.company.id}
+        )
+        return cls.env["account.tax"].create(
+            {
+                "name": "IVA 19% (included)",
+                "amount": 19.0,
+                "amount_type": "percent",
+                "price_include": True,
+                "type_tax_use": "sale",
+                "company_id": cls.company.id,
+                "tax_group_id": cls.tax_group.id,
             }
         )
 

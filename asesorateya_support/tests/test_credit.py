@@ -214,18 +214,21 @@ class TestSupportCredit(SupportCommon):
         self.assertEqual(copy.amount_total, 60000)
         self.assertEqual(copy.support_credit_count, 2)
 
-    def test_taxes_not_included_refused(self):
+    def test_taxes_not_included_still_spend_the_credit(self):
+        """A credit is worth its amount IVA included, whatever the tax of the
+        order: never refused for it."""
         self._issue(10000)
         excluded = self.tax_iva.copy(
             {"name": "IVA 19% (excluded)", "price_include": False}
         )
         order = self._create_order(self.plan_diagnosis)
         order.order_line.tax_id = excluded
-        with self.assertRaisesText(UserError, "not included in the price"):
-            self._apply(order)
-        order.order_line.tax_id = self.tax_iva
+        self.assertEqual(order.amount_total, 71400, "60.000 plus 19%")
         order = self._apply(order)
-        self.assertEqual(order.amount_total, 50000, "60.000 less 10.000")
+        line = self._credit_lines(order)
+        self.assertEqual(line.tax_id, excluded, "the plan line's taxes")
+        self.assertEqual(line.price_total, -10000)
+        self.assertEqual(order.amount_total, 61400, "71.400 less 10.000")
 
     def test_partial_use_released_by_cancelling_the_order(self):
         credit = self._issue(500000)
