@@ -684,6 +684,9 @@ def main():
         "--reuse", action="store_true", help="keep an existing bench database"
     )
     parser.add_argument("--skip-cron", action="store_true")
+    parser.add_argument(
+        "--skip-requests", action="store_true", help="only the cron and emails"
+    )
     parser.add_argument("--json", default=str(REPO / "bench" / "results.json"))
     parser.add_argument(
         "--output", default=os.path.join(env.get("TMPDIR", "/tmp"), "asesorateya_bench")
@@ -732,7 +735,7 @@ def main():
         ids = build_database(args)
     print(f"[bench] database ready in {time.perf_counter() - t0:.0f} s")
     args.booking_day = place_booking_events(args, ids)
-    rows = run_requests(args, ids)
+    rows = [] if args.skip_requests else run_requests(args, ids)
     cron = None if args.skip_cron else run_cron(args)
     mails = None if args.skip_cron else run_close_mails(args, ids)
     checks = targets(rows, cron, mails)

@@ -5,6 +5,8 @@ from markupsafe import Markup
 
 from odoo import _, api, models
 
+from ..const import QWEB_COMPILE_ONCE
+
 
 class SupportClientMailMixin(models.AbstractModel):
     """Emails to the client, posted on the record's chatter (support policy
@@ -224,10 +226,15 @@ class SupportClientMailMixin(models.AbstractModel):
         if not template or not pairs:
             return Message
         records = self.env[template.model].browse([r.id for _t, r in pairs])
-        values_all = template.sudo()._generate_template(
-            records.ids,
-            ["subject", "body_html", "email_from", "partner_to"],
-            find_or_create_partners=False,
+        # The body compiled once per language (``mail.template``).
+        values_all = (
+            template.sudo()
+            .with_context(**{QWEB_COMPILE_ONCE: True})
+            ._generate_template(
+                records.ids,
+                ["subject", "body_html", "email_from", "partner_to"],
+                find_or_create_partners=False,
+            )
         )
         threads = self.browse([t.id for t, _r in pairs]).sudo()
         companies = threads._mail_get_companies(default=self.env.company)

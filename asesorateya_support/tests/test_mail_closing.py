@@ -5,6 +5,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
+from ..const import CLOSE_MAIL_TEMPLATE, QWEB_COMPILE_ONCE
 from .common_mail import SupportMailCommon
 
 CYCLE_CLOSED = "Cycle closed on"
@@ -136,6 +137,30 @@ class TestSupportMailCycleClose(SupportMailCommon):
         with self.mock_mail_gateway():
             self.cron_close_mails.method_direct_trigger()
         self.assertFalse(self._new_mails)
+
+    def test_body_compiled_once_renders_as_odoo(self):
+        """The batched emails compile the template's body once for all the
+        cycles (``mail.template._render_template_qweb``): what each gets is
+        what Odoo's rendering, which compiles it for each, gives."""
+        self._log_on(self.contract, "2026-01-20", 2.5)
+        with self.mock_mail_gateway():
+            self._roll("2026-04-15")
+        periods = self.contract.period_ids
+        self.assertGreater(len(periods), 2)
+        template = self.env.ref(CLOSE_MAIL_TEMPLATE).sudo()
+        render_fields = ["subject", "body_html", "email_from", "partner_to"]
+        odoo_way = template._generate_template(periods.ids, render_fields)
+        once = template.with_context(**{QWEB_COMPILE_ONCE: True})._generate_template(
+            periods.ids, render_fields
+        )
+        self.assertEqual(once, odoo_way)
+        # The compiled rendering itself (no fall-back to Odoo's way).
+        args = (template.body_html, periods._name, periods.ids)
+        self.assertEqual(
+            template._render_template_qweb_compiled(*args),
+            template._render_template_qweb(*args),
+        )
+        self.assertIn("02:30", once[periods[0].id]["body_html"])
 
     def test_paused_service_cycle_close(self):
         self._log_on(self.contract, "2026-01-20", 1.0)
