@@ -595,6 +595,22 @@ def targets(rows, cron, mails=None):
                 len({r["queries"] for r in pages}) == 1,
             )
         )
+    # Time, not only queries, independent of history (the indexes of
+    # support.session.init): within 1.2 times the time at 10 logs.
+    for label, group, small_name in (
+        ("contract page", "portal page", "contract page, 10 logs"),
+        ("cancellation_quote", "cancellation_quote", "10 logs"),
+    ):
+        large_name = small_name.replace("10 logs", "10000 logs")
+        small, large = by.get((group, small_name)), by.get((group, large_name))
+        if small and large:
+            checks.append(
+                (
+                    f"{label} at 10,000 logs within 1.2 x its time at 10 "
+                    f"({large['ms']} ms vs {small['ms']} ms)",
+                    large["ms"] <= 1.2 * small["ms"],
+                )
+            )
     if mine and orders:
         checks.append(
             (
