@@ -105,7 +105,9 @@ def memory_of(pid):
             command = Path(f"/proc/{child}/cmdline").read_bytes()
         except OSError:
             return "worker"
-        return "gevent" if b"gevent" in command else "worker"
+        # Odoo starts it as "odoo-bin gevent ..."; the workers are forks of
+        # the server, whose command line has --gevent-port only.
+        return "gevent" if b"gevent" in command.split(b"\0") else "worker"
 
     found = {pid: ("server", rss(pid))}
     found.update({child: (role(child), rss(child)) for child in children})

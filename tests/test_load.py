@@ -166,7 +166,8 @@ def test_twenty_clients_log_at_once(load_data, server, tmp_path):
 
     assert not failures, f"unexpected errors: {sorted(set(failures))}"
     memory = report["memory"]
-    assert memory["worker_max_mib"] < memory["limit_memory_soft_mib"], memory
+    assert len(memory["workers_after_mib"]) == 2, f"two HTTP workers: {memory}"
+    assert 0 < memory["worker_max_mib"] < memory["limit_memory_soft_mib"], memory
     assert accepted, "no log was accepted"
     assert calls >= CLIENTS, "every client got answers"
     # The refusals are the balance rule's: beyond the hours left, or the bag
