@@ -139,3 +139,6 @@ CALENDAR_INVITATION_MAIL_TEMPLATE = "calendar.calendar_template_meeting_invitati
 CALENDAR_CHANGED_MAIL_TEMPLATE = "calendar.calendar_template_meeting_changedate"
 #: The scheduled action that sends the reminders of booked sessions.
 BOOKING_REMINDER_CRON = "asesorateya_support.ir_cron_booking_reminders"
+#: Context key of ``mail.template._render_template_qweb``: compile a QWeb body
+#: once for all the records rendered together (the batched client emails).
+QWEB_COMPILE_ONCE = "support_qweb_compile_once"

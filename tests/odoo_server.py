@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -71,12 +72,55 @@ def odoo_command(db, *options, command=None):
     ]
 
 
+def memory_of(pid):
+    """Resident memory (RSS) of the Odoo server ``pid`` and of its child
+    processes (its HTTP workers, and the gevent process of a multi-worker
+    server), read in ``/proc`` (Linux).
+
+    :return: dict pid -> ``(role, MiB)``; role ``"server"`` for ``pid``,
+        ``"gevent"`` for its gevent process, ``"worker"`` for the others
+    """
+
+    def rss(proc):
+        try:
+            for line in Path(f"/proc/{proc}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:  # the process ended meanwhile
+            return None
+        return None
+
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # "pid (name) state ppid ...": the name may hold spaces.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+
+    def role(child):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            return "worker"
+        # Odoo starts it as "odoo-bin gevent ..."; the workers are forks of
+        # the server, whose command line has --gevent-port only.
+        return "gevent" if b"gevent" in command.split(b"\0") else "worker"
+
+    found = {pid: ("server", rss(pid))}
+    found.update({child: (role(child), rss(child)) for child in children})
+    return {proc: value for proc, value in found.items() if value[1] is not None}
+
+
 @contextlib.contextmanager
-def odoo_server(db, log, *options):
+def odoo_server(db, log, *options, info=None):
     """Serve ``db`` on a free loopback port while the block runs.
 
     :param log: path of the server's log file
     :param options: more odoo-bin options, e.g. ``"--workers=2"``
+    :param dict info: if given, gets the server process's ``pid``
     :return: the server's base URL, once it answers
     """
     port = free_port()
@@ -92,6 +136,8 @@ def odoo_server(db, log, *options):
         *options,
     )
     proc = subprocess.Popen(cmd)
+    if info is not None:
+        info["pid"] = proc.pid
     base = f"http://127.0.0.1:{port}"
     try:
         for _index in range(240):

@@ -58,10 +58,14 @@ CANCELS = 12
 CANCEL_CREDIT = 90000.0
 
 
-@pytest.fixture(scope="module")
-def fault_data():
-    """Company, consultants, bags to log on and bags to cancel, committed."""
-    data = create_load_data("Fault Test SpA", CLIENTS + 1, BAGS, BAG_HOURS)
+def create_fault_data(name="Fault Test SpA"):
+    """Commit a company (``name``) with consultants, bags to log on and bags
+    to cancel, on the database of Odoo's configuration (also run in an
+    ``odoo-bin shell`` on another cluster, by ``test_pg_restart.py``).
+
+    :return: the dict of ``create_load_data``, with ``to_cancel``
+    """
+    data = create_load_data(name, CLIENTS + 1, BAGS, BAG_HOURS)
     registry = odoo.registry(data["db"])
     with registry.cursor() as cr:
         env = odoo.api.Environment(
@@ -113,6 +117,12 @@ def fault_data():
             )
         data["to_cancel"] = to_cancel.ids
     return data
+
+
+@pytest.fixture(scope="module")
+def fault_data():
+    """Company, consultants, bags to log on and bags to cancel, committed."""
+    return create_fault_data()
 
 
 @pytest.fixture(scope="module")
@@ -232,9 +242,18 @@ class FaultRun:
                 if kind == "unknown":
                     self.errors.append(value)
 
-    def run(self, seconds, kill_every):
+    def run(self, seconds, kill_every, fault=None, rounds=None):
         """The load for ``seconds``, the connections ended every
-        ``kill_every`` seconds but in its last second."""
+        ``kill_every`` seconds but in its last second.
+
+        :param fault: what is done each time instead of ending the
+            connections (``fault(round)``, returns what is reported in
+            ``kills``), e.g. a real restart of PostgreSQL
+        :param rounds: do exactly that many faults, ``kill_every`` seconds
+            apart, the load going on ``kill_every`` seconds after the last
+            (and at least ``seconds`` in all), however long each takes
+        """
+        fault = fault or (lambda _round: end_backends(self.data["db"]))
         threads = [
             threading.Thread(target=self.logger, args=(n,)) for n in range(CLIENTS)
         ]
@@ -244,8 +263,8 @@ class FaultRun:
         self.ready.wait()
         stop_at = time.monotonic() + seconds
         time.sleep(min(kill_every, seconds / 4))
-        while time.monotonic() < stop_at - 1:
-            self.kills.append(end_backends(self.data["db"]))
+        while len(self.kills) < rounds if rounds else time.monotonic() < stop_at - 1:
+            self.kills.append(fault(len(self.kills)))
             time.sleep(kill_every)
         time.sleep(max(stop_at - time.monotonic(), 1))
         self.stop.set()

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 from load_common import REFUSALS, Consultant, create_load_data  # tests/
-from odoo_server import odoo_server  # tests/odoo_server.py
+from odoo_server import memory_of, odoo_server  # tests/odoo_server.py
 
 import odoo
 
@@ -40,6 +40,9 @@ BAGS = 4
 #: accepted logs), one that runs out early (the balance rule under load).
 BAG_HOURS = (500.0, 500.0, 500.0, 2.0)
 LOG_HOURS = 0.25
+#: Odoo 17's default limit_memory_soft (odoo/tools/config.py), which the
+#: server runs with: ``odoo_server`` sets no memory limit.
+LIMIT_MEMORY_SOFT_MIB = 2048
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +55,33 @@ def load_data():
 def server(load_data, tmp_path_factory):
     """An Odoo server with two workers on loopback, on the test database."""
     log = tmp_path_factory.mktemp("load") / "server.log"
-    with odoo_server(load_data["db"], log, "--workers=2") as base:
-        yield {"base": base, "log": log}
+    info = {}
+    with odoo_server(load_data["db"], log, "--workers=2", info=info) as base:
+        yield {"base": base, "log": log, "pid": info["pid"]}
+
+
+def memory_report(samples, after):
+    """The server's resident memory (MiB) during and after the run: the
+    largest of any worker, the workers' after it, the main process's, beside
+    Odoo 17's default ``limit_memory_soft`` (2048 MiB: a worker above it is
+    recycled after its request)."""
+    workers = [
+        mib for sample in samples for role, mib in sample.values() if role == "worker"
+    ]
+    return {
+        "limit_memory_soft_mib": LIMIT_MEMORY_SOFT_MIB,
+        "samples": len(samples),
+        "worker_max_mib": round(max(workers, default=0), 1),
+        "workers_after_mib": sorted(
+            round(mib, 1) for role, mib in after.values() if role == "worker"
+        ),
+        "server_after_mib": round(
+            sum(mib for role, mib in after.values() if role == "server"), 1
+        ),
+        "gevent_after_mib": round(
+            sum(mib for role, mib in after.values() if role == "gevent"), 1
+        ),
+    }
 
 
 def test_twenty_clients_log_at_once(load_data, server, tmp_path):
@@ -92,13 +120,27 @@ def test_twenty_clients_log_at_once(load_data, server, tmp_path):
                 else:
                     failures.append(answer["error"]["data"]["name"])
 
+    # The server's memory, sampled every second during the run and read
+    # once after it, against Odoo's limit_memory_soft.
+    samples = []
+    sampling = threading.Event()
+
+    def sample():
+        while not sampling.wait(1.0):
+            samples.append(memory_of(server["pid"]))
+
     threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    sampler = threading.Thread(target=sample)
     started = time.perf_counter()
+    sampler.start()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     duration = time.perf_counter() - started
+    sampling.set()
+    sampler.join()
+    after = memory_of(server["pid"])
 
     calls = len(latencies)
     ordered = sorted(latencies)
@@ -116,12 +158,16 @@ def test_twenty_clients_log_at_once(load_data, server, tmp_path):
         "p95_ms": round(ordered[int(0.95 * (calls - 1))] * 1000, 1)
         if ordered
         else None,
+        "memory": memory_report(samples, after),
     }
     output = Path(os.environ.get("ASY_TEST_OUTPUT", tmp_path))
     (output / "load-report.json").write_text(json.dumps(report, indent=2) + "\n")
     print(f"\nload: {json.dumps(report)}")
 
     assert not failures, f"unexpected errors: {sorted(set(failures))}"
+    memory = report["memory"]
+    assert len(memory["workers_after_mib"]) == 2, f"two HTTP workers: {memory}"
+    assert 0 < memory["worker_max_mib"] < memory["limit_memory_soft_mib"], memory
     assert accepted, "no log was accepted"
     assert calls >= CLIENTS, "every client got answers"
     # The refusals are the balance rule's: beyond the hours left, or the bag

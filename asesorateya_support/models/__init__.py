@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
 from . import mail_mail
+from . import mail_template
 from . import res_company
 from . import res_config_settings
 from . import support_policy

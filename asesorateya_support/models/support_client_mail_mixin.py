@@ -5,6 +5,8 @@ from markupsafe import Markup
 
 from odoo import _, api, models
 
+from ..const import QWEB_COMPILE_ONCE
+
 
 class SupportClientMailMixin(models.AbstractModel):
     """Emails to the client, posted on the record's chatter (support policy
@@ -194,3 +196,144 @@ class SupportClientMailMixin(models.AbstractModel):
                 values.get("body_html") or "",
             ),
         )
+
+    @api.model
+    def _send_client_mails_batch(self, template_xmlid, pairs):
+        """``_send_client_mail`` for many emails at once, as Odoo's mass
+        mailing sends them: the template is rendered on all the records in one
+        call (``_generate_template`` over their ids, grouped by the clients'
+        languages), and the messages, their notifications and their queued
+        ``mail.mail`` are each created in one batch.
+
+        Each email leaves the trace ``_send_client_mail`` leaves: a comment
+        on the thread (the contract's chatter, seen by the client in the
+        portal and by the team in the backend) addressed to the client, with
+        its delivery status; the followers of the thread who follow its
+        comments are told as a comment notifies them (by email, or in their
+        Odoo inbox). What a batch spares: the notification layout around the
+        body (the template's body is the whole email, as in a mass mailing)
+        and a render and a post per email. A client with nobody to email gets
+        the comment to nobody and the consultant a to-do, as one by one.
+
+        :param str template_xmlid: a ``mail.template`` of the records' model
+        :param list pairs: ``(thread, record)``: ``record`` rendered, posted
+            on ``thread`` (a record of this model); a thread may come twice
+        :return: the ``mail.message`` posted (empty if the template was
+            deleted)
+        """
+        Message = self.env["mail.message"].sudo()
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        if not template or not pairs:
+            return Message
+        records = self.env[template.model].browse([r.id for _t, r in pairs])
+        # The body compiled once per language (``mail.template``).
+        values_all = (
+            template.sudo()
+            .with_context(**{QWEB_COMPILE_ONCE: True})
+            ._generate_template(
+                records.ids,
+                ["subject", "body_html", "email_from", "partner_to"],
+                find_or_create_partners=False,
+            )
+        )
+        threads = self.browse([t.id for t, _r in pairs]).sudo()
+        companies = threads._mail_get_companies(default=self.env.company)
+        domains = threads._mail_get_alias_domains(default_company=self.env.company)
+        reply_tos = threads._notify_get_reply_to(default=False)
+        Partner = self.env["res.partner"].sudo()
+        comment = self.env.ref("mail.mt_comment")
+        message_values, unreachable = [], []
+        for thread, record in pairs:
+            values = values_all[record.id]
+            reachable = Partner.browse(values.get("partner_ids") or []).filtered(
+                "email"
+            )
+            if not reachable:
+                unreachable.append((thread, values))
+            author = thread._get_mail_author()
+            email_from = values.get("email_from") or author.email_formatted
+            message_values.append(
+                {
+                    "model": self._name,
+                    "res_id": thread.id,
+                    "record_name": thread.sudo().display_name,
+                    "message_type": "comment",
+                    "subtype_id": comment.id,
+                    "subject": values.get("subject"),
+                    "body": values.get("body_html") or "",
+                    "author_id": author.id,
+                    "email_from": email_from,
+                    "reply_to": reply_tos.get(thread.id) or email_from,
+                    "partner_ids": [(6, 0, reachable.ids)],
+                    "record_company_id": companies[thread.id].id,
+                    "record_alias_domain_id": domains[thread.id].id,
+                    "email_add_signature": False,
+                }
+            )
+        messages = Message.create(message_values)
+        self._notify_client_mails_batch(messages, threads, comment, template)
+        for thread, values in unreachable:
+            thread._schedule_reach_client(values)
+        if len(unreachable) < len(pairs):
+            self._trigger_mail_queue()
+        return messages.sudo(False)
+
+    @api.model
+    def _notify_client_mails_batch(self, messages, threads, subtype, template):
+        """Notify the recipients of ``messages`` (posted on ``threads``, one
+        each) as ``message_post`` would, in three batched creates: their
+        addressees and the followers of the thread who follow ``subtype``
+        (two queries for all), but not the user acting; by email (one
+        queued ``mail.mail`` a message) or in their inbox."""
+        Followers = self.env["mail.followers"]
+        followers = Followers._get_recipient_data(threads, "comment", subtype.id)
+        addressees = Followers._get_recipient_data(
+            None, "comment", False, pids=messages.partner_ids.ids
+        ).get(0, {})
+        acting = self.env.user.partner_id.id
+        mail_values, inbox = [], []
+        for message in messages:
+            recipients = dict(followers.get(message.res_id, {}))
+            recipients.update({pid: addressees[pid] for pid in message.partner_ids.ids})
+            emailed = []
+            for pid, data in recipients.items():
+                if pid == acting or data["active"] is False:
+                    continue
+                if data["notif"] == "inbox":
+                    inbox.append((message, pid))
+                else:
+                    emailed.append(pid)
+            if emailed:
+                mail_values.append(
+                    {
+                        "mail_message_id": message.id,
+                        "body_html": message.body,
+                        "recipient_ids": [(6, 0, emailed)],
+                        "auto_delete": template.auto_delete,
+                        "is_notification": True,
+                        "references": message.message_id,
+                        "state": "outgoing",
+                    }
+                )
+        mails = self.env["mail.mail"].sudo().create(mail_values)
+        notifications = [
+            {
+                "mail_message_id": mail.mail_message_id.id,
+                "res_partner_id": partner.id,
+                "notification_type": "email",
+                "mail_mail_id": mail.id,
+                "is_read": True,
+                "notification_status": "ready",
+            }
+            for mail in mails
+            for partner in mail.recipient_ids
+        ]
+        notifications += [
+            {
+                "mail_message_id": message.id,
+                "res_partner_id": pid,
+                "notification_type": "inbox",
+            }
+            for message, pid in inbox
+        ]
+        self.env["mail.notification"].sudo().create(notifications)

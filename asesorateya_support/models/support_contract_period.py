@@ -371,7 +371,7 @@ class SupportContractPeriod(models.Model):
             self.env.ref(CLOSE_MAIL_CRON).sudo()._trigger()
 
     @api.model
-    def _cron_send_close_mails(self, batch_size=100):
+    def _cron_send_close_mails(self, batch_size=500):
         """Email the clients the cycles closed (see ``_close``), in batches,
         committing each one outside tests and re-triggering itself while
         emails are left. A cycle is claimed under a row lock first, so two
@@ -380,8 +380,11 @@ class SupportContractPeriod(models.Model):
         :return: the ``support.contract.period`` records whose email was sent
         """
         full, periods = claim_queued(self, "close_mail_state", batch_size)
-        for period in periods:
-            period.contract_id._send_client_mail(CLOSE_MAIL_TEMPLATE, period)
+        # Rendered and queued together, as a mass mailing: each on its
+        # contract's chatter, as one by one (``_send_client_mails_batch``).
+        self.env["support.contract"]._send_client_mails_batch(
+            CLOSE_MAIL_TEMPLATE, [(period.contract_id, period) for period in periods]
+        )
         periods.close_mail_state = "sent"
         _logger.info("Support cycles: %s closing emails sent", len(periods))
         if full:

@@ -5,6 +5,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
+from ..const import CLOSE_MAIL_TEMPLATE, QWEB_COMPILE_ONCE
 from .common_mail import SupportMailCommon
 
 CYCLE_CLOSED = "Cycle closed on"
@@ -74,6 +75,92 @@ class TestSupportMailCycleClose(SupportMailCommon):
             self.contract.action_done()
         self.assertEqual(self.contract.period_ids.state, "closed")
         self.assertFalse(self._mails_to(self.client_a, CYCLE_CLOSED))
+
+    def test_one_batch_each_client_once_in_its_language(self):
+        """One run of the cycle emails renders and queues them together
+        (``_send_client_mails_batch``): each client gets its own, once, in
+        its language, on its contract's chatter; a follower of a contract is
+        told; a client nobody can email gets a to-do instead."""
+        self.env["res.lang"]._activate_lang("es_CL")
+        self.env.ref("base.module_asesorateya_support")._update_translations(["es_CL"])
+        (self.client_b | self.contact_b).lang = "es_CL"
+        contract_b = self._sell(self.plan_monthly, self.contact_b, date="2026-01-10")
+        contract_b.action_start("2026-01-10")
+        client_c = self.env["res.partner"].create(
+            {"name": "Cliente C sin correo", "is_company": True}
+        )
+        contract_c = self._sell(self.plan_monthly, client_c, date="2026-01-10")
+        contract_c.action_start("2026-01-10")
+        contract_b.message_subscribe(self.user_manager.partner_id.ids)
+        with self.mock_mail_gateway():
+            self._roll("2026-02-10")
+        self.assertEqual(
+            set((self.contract | contract_b | contract_c).period_ids.mapped("state")),
+            {"closed", "open"},
+        )
+        english = self._mails_to(self.client_a)
+        self.assertEqual(len(english), 1)
+        self.assertIn(CYCLE_CLOSED, english.subject)
+        spanish = self._mails_to(self.contact_b)
+        self.assertEqual(len(spanish), 1)
+        self.assertIn(f"Ciclo cerrado en {contract_b.name}", spanish.subject)
+        self.assertIn("Horas utilizadas", spanish.body_html)
+        self.assertEqual(spanish.state, "outgoing")
+        message = self._client_mails(contract_b, self.contact_b).filtered(
+            lambda m: "Ciclo cerrado" in (m.subject or "")
+        )
+        self.assertEqual(len(message), 1, "on the contract's chatter, once")
+        self.assertEqual(message.mail_ids, spanish)
+        self.assertEqual(message.message_type, "comment")
+        # The client, and the followers of the contract's comments (the
+        # manager subscribed above among them), as a comment notifies them.
+        followers = (
+            contract_b.message_follower_ids.filtered(
+                lambda f: self.env.ref("mail.mt_comment") in f.subtype_ids
+            ).partner_id
+            - self.env.user.partner_id
+        )
+        self.assertIn(self.user_manager.partner_id, followers)
+        self.assertEqual(
+            message.notification_ids.res_partner_id, self.contact_b | followers
+        )
+        # Nobody at client C has an email: the comment is addressed to nobody
+        # (its followers are told), and the consultant is asked to tell them.
+        comment = contract_c.message_ids.filtered(
+            lambda m: CYCLE_CLOSED in (m.subject or "")
+        )
+        self.assertEqual(len(comment), 1)
+        self.assertFalse(comment.partner_ids)
+        self.assertFalse(self._mails_to(client_c))
+        self.assertEqual(len(self._activities(contract_c, CYCLE_CLOSED)), 1)
+        # The next run has nothing left to send.
+        with self.mock_mail_gateway():
+            self.cron_close_mails.method_direct_trigger()
+        self.assertFalse(self._new_mails)
+
+    def test_body_compiled_once_renders_as_odoo(self):
+        """The batched emails compile the template's body once for all the
+        cycles (``mail.template._render_template_qweb``): what each gets is
+        what Odoo's rendering, which compiles it for each, gives."""
+        self._log_on(self.contract, "2026-01-20", 2.5)
+        with self.mock_mail_gateway():
+            self._roll("2026-04-15")
+        periods = self.contract.period_ids
+        self.assertGreater(len(periods), 2)
+        template = self.env.ref(CLOSE_MAIL_TEMPLATE).sudo()
+        render_fields = ["subject", "body_html", "email_from", "partner_to"]
+        odoo_way = template._generate_template(periods.ids, render_fields)
+        once = template.with_context(**{QWEB_COMPILE_ONCE: True})._generate_template(
+            periods.ids, render_fields
+        )
+        self.assertEqual(once, odoo_way)
+        # The compiled rendering itself (no fall-back to Odoo's way).
+        args = (template.body_html, periods._name, periods.ids)
+        self.assertEqual(
+            template._render_template_qweb_compiled(*args),
+            template._render_template_qweb(*args),
+        )
+        self.assertIn("02:30", once[periods[0].id]["body_html"])
 
     def test_paused_service_cycle_close(self):
         self._log_on(self.contract, "2026-01-20", 1.0)

@@ -1,0 +1,77 @@
+# Copyright 2026 AsesórateYa
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+from lxml import html
+from markupsafe import Markup
+
+from odoo import api, models
+from odoo.tools import safe_eval
+
+from ..const import QWEB_COMPILE_ONCE
+
+
+class MailTemplate(models.Model):
+    _inherit = "mail.template"
+
+    @api.model
+    def _render_template_qweb(
+        self, template_src, model, res_ids, add_context=None, options=None
+    ):
+        """Render a QWeb body on many records, compiled once, when asked
+        (context ``QWEB_COMPILE_ONCE``, set by the batched client emails).
+
+        Odoo 17 parses the body again for each record and ``ir.qweb`` caches
+        no template given as an element, so each record compiles it anew:
+        some 20 ms of the 32 ms an email took, and most of a batch of 500.
+        Here the body is compiled once per call (``_render_field`` calls once
+        per language) and its function run on each record with the values
+        ``ir.qweb._render`` would give it. Only for a rendering that is not
+        restricted (the superuser's scheduled action); on any error, the
+        records are rendered again Odoo's way, which reports it as usual.
+        """
+        restricted = (
+            not self._unrestricted_rendering
+            and not self.env.is_admin()
+            and not self.env.user.has_group("mail.group_mail_template_editor")
+        )
+        if (
+            not self.env.context.get(QWEB_COMPILE_ONCE)
+            or restricted
+            or not template_src
+            or len(res_ids) < 2
+        ):
+            return super()._render_template_qweb(
+                template_src, model, res_ids, add_context, options
+            )
+        try:
+            return self._render_template_qweb_compiled(
+                template_src, model, res_ids, add_context, options
+            )
+        except Exception:  # noqa: BLE001 (Odoo's way says what failed)
+            return super()._render_template_qweb(
+                template_src, model, res_ids, add_context, options
+            )
+
+    @api.model
+    def _render_template_qweb_compiled(
+        self, template_src, model, res_ids, add_context=None, options=None
+    ):
+        """``_render_template_qweb``'s rendering, the body compiled once.
+
+        :return dict: {res_id: the rendered body}
+        """
+        variables = self._render_eval_context()
+        variables.update(add_context or {})
+        qweb = self.env["ir.qweb"].with_context(**(options or {}))
+        # Wrapped in a <div> as Odoo does, which is cut off after rendering.
+        element = html.fragment_fromstring(template_src, create_parent="div")
+        render, results = None, {}
+        for record in self.env[model].browse(res_ids):
+            values = dict(variables, object=record)
+            prepared = qweb._prepare_environment(values)
+            safe_eval.check_values(values)
+            if render is None:
+                functions, name = prepared._compile(element)
+                render = functions[name]
+            results[record.id] = Markup("".join(render(prepared, values)))[5:-6]
+        return results
