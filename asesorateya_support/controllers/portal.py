@@ -246,6 +246,8 @@ class SupportCustomerPortal(CustomerPortal):
             {
                 "page_name": "support_contract",
                 "contract": contract_sudo,
+                # The browser tab's title (else the view's untranslated name).
+                "additional_title": contract_sudo.name,
                 "sessions": Session.search_fetch(
                     domain,
                     session_fields,
