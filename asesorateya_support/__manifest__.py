@@ -4,7 +4,7 @@
     "name": "AsesórateYa Odoo Support Services",
     "summary": "Sell, run and account Odoo support services: diagnosis, "
     "incidents, hour bags and monthly retainers, with session logs",
-    "version": "17.0.1.5.0",
+    "version": "17.0.1.7.0",
     "category": "Services",
     "license": "LGPL-3",
     "author": "AsesórateYa",

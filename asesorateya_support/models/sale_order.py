@@ -5,6 +5,7 @@ from markupsafe import Markup, escape
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import formataddr
 
 from ..const import CREDIT_PRODUCT_XMLID, PROPOSAL_ONLY_KINDS
 from ..formatting import format_day, format_money
@@ -162,9 +163,28 @@ class SaleOrder(models.Model):
             for usage in usages
         )
         self.message_post(
-            body=_("Client credits applied: %(credits)s.", credits=credits)
+            body=_("Client credits applied: %(credits)s.", credits=credits),
+            **self._get_support_note_author(),
         )
         return True
+
+    def _get_support_note_author(self):
+        """``message_post`` arguments of a note the user posts: the user
+        signs it, and when the user has no email of their own (a salesman
+        without one could not apply a credit: "configure the sender's
+        email"), the company's support email, else its email, sends it.
+
+        :return: a dict, empty when Odoo's own author will do
+        """
+        user = self.env.user
+        company = self.company_id or self.env.company
+        email = company.support_contact_email or company.email
+        if user.email or not email:
+            return {}
+        return {
+            "author_id": user.partner_id.id,
+            "email_from": formataddr((company.name, email)),
+        }
 
     def action_view_support_contracts(self):
         """Open the support contracts this order gave."""
@@ -378,7 +398,18 @@ class SaleOrder(models.Model):
                 _("Client credits apply to a cart that is not confirmed yet.")
             )
         order = self.sudo()
-        order.action_apply_support_credits()
+        applied = order.support_credit_usage_ids.filtered(
+            lambda usage: usage.state == "active"
+        )
+        try:
+            with self.env.cr.savepoint():
+                order.action_apply_support_credits()
+        except UserError:
+            # The button pressed again (or in two tabs): the credits are on
+            # the cart already, which is no error to warn about.
+            if applied:
+                return applied
+            raise
         return order.support_credit_usage_ids.filtered(
             lambda usage: usage.state == "active"
         )
@@ -598,7 +629,8 @@ class SaleOrder(models.Model):
                 "%(amount)s used on %(order)s.",
                 amount=format_money(self.env, amount, currency),
                 order=self.name,
-            )
+            ),
+            **self._get_support_note_author(),
         )
         return usage
 

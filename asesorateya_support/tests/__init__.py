@@ -40,3 +40,4 @@ from . import test_booking_portal
 from . import test_booking_mail
 from . import test_booking_tour
 from . import test_spanish
+from . import test_portal_submit_once
