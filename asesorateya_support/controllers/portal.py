@@ -227,6 +227,12 @@ class SupportCustomerPortal(CustomerPortal):
                 "pager": pager,
                 "searchbar_sortings": sortings,
                 "sortby": sortby,
+                # A client without a contract sees what it can buy.
+                "shop_plans": request.env["support.plan"]._get_shop_plans(
+                    request.env.company
+                )
+                if not total
+                else request.env["support.plan"],
             }
         )
         return values
@@ -437,6 +443,36 @@ class SupportCustomerPortal(CustomerPortal):
                 error_form="case",
             )
         return request.redirect(f"{contract_sudo.access_url}?message=case")
+
+    @http.route(
+        "/my/support/<int:contract_id>/additional_bag",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_support_additional_bag(self, contract_id, **kw):
+        """An additional bag on the same validated scope (§6): its quotation,
+        to sign and pay online."""
+        try:
+            contract_sudo = self._support_check_client(contract_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        try:
+            _done, order = self._support_submit_once(
+                kw.get("submission_key"),
+                contract_sudo.action_portal_ask_additional_bag,
+            )
+        except UserError as error:
+            return self._support_render_contract(
+                contract_sudo,
+                error_message=self._support_error_text(error),
+                error_form="additional_bag",
+            )
+        order = order or contract_sudo._get_additional_bag_quotation()
+        if not order:
+            return request.redirect(contract_sudo.access_url)
+        return request.redirect(order.get_portal_url())
 
     @http.route(
         "/my/support/<int:contract_id>/cancel",

@@ -37,3 +37,4 @@ from . import support_booking_mail
 from . import support_contract_booking
 from . import support_session_booking
 from . import support_portal_submission
+from . import support_contract_next_step

@@ -22,6 +22,15 @@ class SaleOrder(models.Model):
     support_contract_ids = fields.One2many(
         "support.contract", "sale_order_id", string="Support contracts"
     )
+    support_origin_contract_id = fields.Many2one(
+        "support.contract",
+        string="Additional bag for",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The hour bag whose client asked for this additional bag from "
+        "the portal, on the same validated scope (policy §6).",
+    )
     support_contract_count = fields.Integer(compute="_compute_support_contract_count")
     has_support_plan = fields.Boolean(compute="_compute_has_support_plan")
     support_credit_usage_ids = fields.One2many(

@@ -41,3 +41,4 @@ from . import test_booking_mail
 from . import test_booking_tour
 from . import test_spanish
 from . import test_portal_submit_once
+from . import test_portal_next_steps
