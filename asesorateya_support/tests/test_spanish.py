@@ -118,8 +118,14 @@ class TestSpanishEverywhere(SupportPortalCommon):
     def test_portal_pages_and_reports(self):
         """The pages a client opens, the statement, then a cancellation: its
         stored explanation, its emails and its document."""
+        # The next steps: an additional bag (hours running low), the proposal
+        # after a diagnosis.
+        self._log(self.bag_a, 7.5)
+        diagnosis = self._sell(self.plan_diagnosis, self.contact_a)
+        diagnosis.state = "done"
         self.authenticate("sup_portal_a", "sup_portal_a")
         pages = [
+            diagnosis.access_url,
             "/my/support",
             self.bag_a.access_url,
             self.monthly_a.access_url,

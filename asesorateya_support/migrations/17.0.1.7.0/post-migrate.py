@@ -4,8 +4,9 @@
 
 The email templates are loaded with noupdate (an admin may edit them), so a
 module update does not change them. The shipped low-balance template gets
-its new body from the module here; its translations are kept for the terms
-that did not change, and the module's Spanish is loaded for the new ones.
+its new body from the module here, and its translations the module's (the
+body is translated as a whole: an admin's edits of this one template are
+replaced, those of the other templates kept).
 """
 
 from lxml import etree
@@ -32,6 +33,17 @@ def migrate(cr, version):
     if not template:
         return
     template.with_context(lang="en_US").body_html = _shipped_body()
+    # The body is translated as a whole: the old Spanish is dropped, then
+    # loaded again from the module (which fills only missing translations).
+    cr.execute(
+        """
+        UPDATE mail_template
+           SET body_html = jsonb_build_object('en_US', body_html->'en_US')
+         WHERE id = %s
+        """,
+        [template.id],
+    )
+    template.invalidate_recordset(["body_html"])
     langs = [code for code, _name in env["res.lang"].get_installed() if code != "en_US"]
     if langs:
         env["ir.module.module"]._load_module_terms(["asesorateya_support"], langs)
