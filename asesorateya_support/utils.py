@@ -34,7 +34,8 @@ def _is_empty(value):
 
 
 def check_text(text, label, max_length=MAX_TEXT_LENGTH):
-    """Refuse a value that is not text, or text longer than ``max_length``.
+    """Refuse a value that is not text, text with a NUL character, or text
+    longer than ``max_length``.
 
     :param text: the value given (``None`` or ``False`` mean empty)
     :param str label: the name of what was typed, as the user sees it
@@ -45,6 +46,16 @@ def check_text(text, label, max_length=MAX_TEXT_LENGTH):
         return
     if not isinstance(text, str):
         raise ValidationError(_("%(field)s must be text.", field=label))
+    if "\x00" in text:
+        # PostgreSQL cannot store a NUL in a text (psycopg2 refuses it with a
+        # ValueError, an error page): a pasted binary, never a real text.
+        raise ValidationError(
+            _(
+                "%(field)s contains a character that cannot be saved (NUL): "
+                "remove it and try again.",
+                field=label,
+            )
+        )
     if len(text) > max_length:
         raise ValidationError(
             _(

@@ -13,6 +13,8 @@ client's name (priorities, case, cancellation, claim) needs a login of the
 client's company.
 """
 
+import uuid
+
 from odoo import _, fields, http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
@@ -126,6 +128,34 @@ class SupportCustomerPortal(CustomerPortal):
     def _support_error_text(error):
         return error.args[0] if error.args else str(error)
 
+    @staticmethod
+    def _support_submit_once(key, action):
+        """Do what a portal form asks once per form (its ``submission_key``).
+
+        The key is recorded in the same savepoint as what ``action`` does:
+        a refused request (``UserError``) leaves it free for the corrected
+        form. See ``support.portal.submission``.
+
+        :param key: the form's ``submission_key``
+        :param action: a function doing the request, returning its record
+        :return: ``(done, record)``: ``done`` is False when the form was
+            submitted before, ``record`` what the first submission made
+        """
+        Submission = request.env["support.portal.submission"].sudo()
+        user = request.env.user
+        with request.env.cr.savepoint():
+            submission = Submission._register_key(key, user)
+            if submission is None:
+                return False, Submission._find_result(key, user)
+            record = action()
+            submission._set_result(record)
+        return True, record
+
+    @staticmethod
+    def _support_new_submission_key():
+        """The key of a form being shown (``_support_submit_once``)."""
+        return uuid.uuid4().hex
+
     # ------------------------------------------------------------------
     # Contracts list (/my/support)
     # ------------------------------------------------------------------
@@ -197,6 +227,12 @@ class SupportCustomerPortal(CustomerPortal):
                 "pager": pager,
                 "searchbar_sortings": sortings,
                 "sortby": sortby,
+                # A client without a contract sees what it can buy.
+                "shop_plans": request.env["support.plan"]._get_shop_plans(
+                    request.env.company
+                )
+                if not total
+                else request.env["support.plan"],
             }
         )
         return values
@@ -246,6 +282,8 @@ class SupportCustomerPortal(CustomerPortal):
             {
                 "page_name": "support_contract",
                 "contract": contract_sudo,
+                # The browser tab's title (else the view's untranslated name).
+                "additional_title": contract_sudo.name,
                 "sessions": Session.search_fetch(
                     domain,
                     session_fields,
@@ -269,6 +307,7 @@ class SupportCustomerPortal(CustomerPortal):
                 "message": kw.get("message"),
                 "error_message": kw.get("error_message"),
                 "error_form": kw.get("error_form"),
+                "submission_key": self._support_new_submission_key(),
             }
         )
         return self._get_page_view_values(
@@ -360,8 +399,10 @@ class SupportCustomerPortal(CustomerPortal):
         except (AccessError, MissingError):
             return request.redirect("/my")
         try:
-            with request.env.cr.savepoint():
-                contract_sudo.action_submit_priorities(priorities)
+            self._support_submit_once(
+                kw.get("submission_key"),
+                lambda: contract_sudo.action_submit_priorities(priorities),
+            )
         except UserError as error:
             return self._support_render_contract(
                 contract_sudo,
@@ -390,8 +431,10 @@ class SupportCustomerPortal(CustomerPortal):
             if upload.filename
         ]
         try:
-            with request.env.cr.savepoint():
-                contract_sudo.action_send_case(description, attachments)
+            self._support_submit_once(
+                kw.get("submission_key"),
+                lambda: contract_sudo.action_send_case(description, attachments),
+            )
         except UserError as error:
             return self._support_render_contract(
                 contract_sudo,
@@ -400,6 +443,36 @@ class SupportCustomerPortal(CustomerPortal):
                 error_form="case",
             )
         return request.redirect(f"{contract_sudo.access_url}?message=case")
+
+    @http.route(
+        "/my/support/<int:contract_id>/additional_bag",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_support_additional_bag(self, contract_id, **kw):
+        """An additional bag on the same validated scope (§6): its quotation,
+        to sign and pay online."""
+        try:
+            contract_sudo = self._support_check_client(contract_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        try:
+            _done, order = self._support_submit_once(
+                kw.get("submission_key"),
+                contract_sudo.action_portal_ask_additional_bag,
+            )
+        except UserError as error:
+            return self._support_render_contract(
+                contract_sudo,
+                error_message=self._support_error_text(error),
+                error_form="additional_bag",
+            )
+        order = order or contract_sudo._get_additional_bag_quotation()
+        if not order:
+            return request.redirect(contract_sudo.access_url)
+        return request.redirect(order.get_portal_url())
 
     @http.route(
         "/my/support/<int:contract_id>/cancel",
@@ -508,11 +581,15 @@ class SupportCustomerPortal(CustomerPortal):
         if request.httprequest.method == "POST":
             try:
                 vals = self._support_parse_claim_form(contracts, claim_types, post)
-                with request.env.cr.savepoint():
-                    claim = Claim.create(vals)
+                _done, claim = self._support_submit_once(
+                    post.get("submission_key"), lambda: Claim.create(vals)
+                )
             except UserError as error:
                 error_message = self._support_error_text(error)
             else:
+                # A second submission of the form shows the first one's claim.
+                if not claim:
+                    return request.redirect("/my/support")
                 return request.redirect(f"{claim.access_url}?message=claim")
         else:
             contract = contracts.filtered(
@@ -529,6 +606,7 @@ class SupportCustomerPortal(CustomerPortal):
                 "claim_types": claim_types,
                 "form": post,
                 "error_message": error_message,
+                "submission_key": self._support_new_submission_key(),
             }
         )
         return request.render("asesorateya_support.portal_support_claim_form", values)

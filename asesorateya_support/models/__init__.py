@@ -38,3 +38,5 @@ from . import support_booking_calendar
 from . import support_booking_mail
 from . import support_contract_booking
 from . import support_session_booking
+from . import support_portal_submission
+from . import support_contract_next_step

@@ -5,6 +5,7 @@ from markupsafe import Markup, escape
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import formataddr
 
 from ..const import CREDIT_PRODUCT_XMLID, CREDIT_SCOPE_KINDS, PROPOSAL_ONLY_KINDS
 from ..formatting import format_day, format_money
@@ -20,6 +21,15 @@ class SaleOrder(models.Model):
     )
     support_contract_ids = fields.One2many(
         "support.contract", "sale_order_id", string="Support contracts"
+    )
+    support_origin_contract_id = fields.Many2one(
+        "support.contract",
+        string="Additional bag for",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The hour bag whose client asked for this additional bag from "
+        "the portal, on the same validated scope (policy §6).",
     )
     support_contract_count = fields.Integer(compute="_compute_support_contract_count")
     has_support_plan = fields.Boolean(compute="_compute_has_support_plan")
@@ -162,9 +172,28 @@ class SaleOrder(models.Model):
             for usage in usages
         )
         self.message_post(
-            body=_("Client credits applied: %(credits)s.", credits=credits)
+            body=_("Client credits applied: %(credits)s.", credits=credits),
+            **self._get_support_note_author(),
         )
         return True
+
+    def _get_support_note_author(self):
+        """``message_post`` arguments of a note the user posts: the user
+        signs it, and when the user has no email of their own (a salesman
+        without one could not apply a credit: "configure the sender's
+        email"), the company's support email, else its email, sends it.
+
+        :return: a dict, empty when Odoo's own author will do
+        """
+        user = self.env.user
+        company = self.company_id or self.env.company
+        email = company.support_contact_email or company.email
+        if user.email or not email:
+            return {}
+        return {
+            "author_id": user.partner_id.id,
+            "email_from": formataddr((company.name, email)),
+        }
 
     def action_view_support_contracts(self):
         """Open the support contracts this order gave."""
@@ -378,7 +407,18 @@ class SaleOrder(models.Model):
                 _("Client credits apply to a cart that is not confirmed yet.")
             )
         order = self.sudo()
-        order.action_apply_support_credits()
+        applied = order.support_credit_usage_ids.filtered(
+            lambda usage: usage.state == "active"
+        )
+        try:
+            with self.env.cr.savepoint():
+                order.action_apply_support_credits()
+        except UserError:
+            # The button pressed again (or in two tabs): the credits are on
+            # the cart already, which is no error to warn about.
+            if applied:
+                return applied
+            raise
         return order.support_credit_usage_ids.filtered(
             lambda usage: usage.state == "active"
         )
@@ -639,7 +679,8 @@ class SaleOrder(models.Model):
                 "%(amount)s used on %(order)s.",
                 amount=format_money(self.env, amount, currency),
                 order=self.name,
-            )
+            ),
+            **self._get_support_note_author(),
         )
         return usage
 

@@ -432,6 +432,11 @@ class SupportClaim(models.Model):
         return [(key, label) for key, label in selection if key not in CLAUSE_BY_TYPE]
 
     @api.model
+    def _get_reasons_min_length(self):
+        """Fewest characters of a claim's reasons, as the portal form says."""
+        return MIN_TEXT_LENGTH
+
+    @api.model
     def _check_claim_values(self, vals, partial=False):
         """Refuse a claim without what agency policy §7.1 asks the client for.
 

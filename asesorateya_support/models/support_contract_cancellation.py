@@ -566,7 +566,9 @@ class SupportContract(models.Model):
             _(
                 "Governed by %(policy)s (version %(number)s, in force since "
                 "%(date)s), accepted on %(purchase)s.",
-                policy=version.policy_id.name,
+                # The policy's name in the client's language too, not the
+                # caller's (``version`` comes in the caller's environment).
+                policy=version.policy_id.with_env(self.env).name,
                 number=version.number,
                 date=format_day(self.env, version.date_from),
                 purchase=format_day(self.env, self.date_purchase),

@@ -10,7 +10,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..const import CLOSE_MAIL_CRON, CLOSE_MAIL_TEMPLATE, ROLL_PERIODS_CRON
-from ..formatting import format_day
+from ..formatting import format_day, format_hours
 from ..policy import period_bounds, simulate_rollover
 from .batch import claim_queued, commit_batch
 
@@ -187,13 +187,14 @@ class SupportContractPeriod(models.Model):
         return self.currency_id.round(max(self.fee_amount - owed, 0.0))
 
     @api.depends("contract_id.name", "date_start", "date_end")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         for period in self:
             period.display_name = _(
                 "%(contract)s: %(start)s → %(end)s",
                 contract=period.contract_id.name,
-                start=period.date_start,
-                end=period.date_end,
+                start=format_day(period.env, period.date_start),
+                end=format_day(period.env, period.date_end),
             )
 
     @api.constrains("contract_id", "date_start", "date_end")
@@ -347,11 +348,11 @@ class SupportContractPeriod(models.Model):
                     _(
                         "Cycle %(start)s → %(end)s closed: %(used)s h used, "
                         "%(expired)s h expired, %(carried)s h carried over.",
-                        start=period.date_start,
-                        end=period.date_end,
-                        used=period.hours_used,
-                        expired=expired,
-                        carried=carried,
+                        start=format_day(self.env, period.date_start),
+                        end=format_day(self.env, period.date_end),
+                        used=format_hours(period.hours_used),
+                        expired=format_hours(expired),
+                        carried=format_hours(carried),
                     ),
                 )
             )

@@ -31,6 +31,37 @@ class SupportContract(models.Model):
     # Clients may write in the portal chatter of contracts they can read.
     _mail_post_access = "read"
 
+    def _message_subscribe(self, partner_ids=None, subtype_ids=None, customer_ids=None):
+        """Add followers one request at a time per contract.
+
+        The first message of a client on a contract it does not follow yet
+        adds it as a follower. Two such messages at once (a double click)
+        would both insert the follower, and the second would meet the
+        followers' unique rule: an error page although its message was
+        posted. Touching the contract's row first serialises them: the
+        second waits, then fails with a serialization error that Odoo's HTTP
+        layer retries, and the retry finds the follower.
+        """
+        new_partners = set(partner_ids or ())
+        if new_partners and self.ids:
+            self.env.cr.execute(
+                """
+                SELECT COUNT(*) FROM mail_followers
+                 WHERE res_model = %s AND res_id IN %s AND partner_id IN %s
+                """,
+                [self._name, tuple(self.ids), tuple(new_partners)],
+            )
+            if self.env.cr.fetchone()[0] < len(self.ids) * len(new_partners):
+                self.env.cr.execute(
+                    "UPDATE support_contract SET write_date = write_date "
+                    "WHERE id IN %s",
+                    [tuple(self.ids)],
+                    log_exceptions=False,
+                )
+        return super()._message_subscribe(
+            partner_ids=partner_ids, subtype_ids=subtype_ids, customer_ids=customer_ids
+        )
+
     # ------------------------------------------------------------------
     # What the client sees
     # ------------------------------------------------------------------

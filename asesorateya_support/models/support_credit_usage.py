@@ -114,5 +114,6 @@ class SupportCreditUsage(models.Model):
                     order=usage.order_reference,
                     reason=reason,
                 ),
+                **usage.sale_order_id.sudo()._get_support_note_author(),
             )
         usages.credit_id._update_state()

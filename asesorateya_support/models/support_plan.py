@@ -5,7 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
-from ..const import SINGLE_SESSION_KINDS
+from ..const import PROPOSAL_ONLY_KINDS, SINGLE_SESSION_KINDS
 from ..formatting import format_hours_words
 from ..utils import check_number_values
 
@@ -206,6 +206,23 @@ class SupportPlan(models.Model):
             ],
             limit=1,
         )
+
+    @api.model
+    def _get_shop_plans(self, company):
+        """The plans ``company`` sells in the shop (not the hour bags, sold
+        through a proposal): what a client without a contract can buy.
+
+        :return: ``support.plan`` records (sudo), diagnosis first
+        """
+        plans = self.sudo().search(
+            [
+                ("kind", "not in", PROPOSAL_ONLY_KINDS),
+                ("company_id", "in", [company.id, False]),
+                ("product_id.is_published", "=", True),
+                ("product_id.sale_ok", "=", True),
+            ]
+        )
+        return plans.sorted(lambda plan: (plan.kind != "diagnosis", plan.id))
 
     def _get_shop_terms(self):
         """What the plan's shop page tells a buyer in place of a store's

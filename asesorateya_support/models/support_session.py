@@ -15,7 +15,7 @@ from ..const import (
     SUMMARY_CRON,
     SUMMARY_MAIL_TEMPLATE,
 )
-from ..formatting import format_day
+from ..formatting import format_day, format_hours
 from ..policy import hours_consumed
 from ..utils import (
     check_date_values,
@@ -604,7 +604,7 @@ class SupportSession(models.Model):
                         "On %(date)s, %(duration)s h were logged %(reasons)s, "
                         "as agreed with you beforehand.",
                         date=format_day(self.env, session.date),
-                        duration=session.duration,
+                        duration=format_hours(session.duration),
                         reasons=_(" and ").join(reasons),
                     ),
                     session.client_informed_note,

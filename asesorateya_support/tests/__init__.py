@@ -42,3 +42,6 @@ from . import test_booking_mail
 from . import test_booking_tour
 from . import test_policy_departures
 from . import test_monthly_notice
+from . import test_spanish
+from . import test_portal_submit_once
+from . import test_portal_next_steps

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from odoo import fields
 
+from ..formatting import format_day
 from ..policy import period_bounds
 from .common_concurrency import SupportConcurrencyCase
 
@@ -154,8 +155,8 @@ class SupportPeriodRollCase(SupportConcurrencyCase):
                 (period.date_start, period.date_end)
                 for message in messages.filtered(lambda m: not m.subject)
                 for period in periods
-                if f"{period.date_start} → {period.date_end} closed"
-                in str(message.body)
+                if f"{format_day(env, period.date_start)} → "
+                f"{format_day(env, period.date_end)} closed" in str(message.body)
             )
             trace[contract.id] = {
                 "cycles": [

@@ -27,6 +27,8 @@ _logger = logging.getLogger(__name__)
 
 #: One megabyte of text.
 HUGE = "x" * (1024 * 1024)
+#: A text with a NUL character, as a pasted binary brings.
+NUL = "My priorities\x00of the month"
 #: Script and markup a client or a consultant may type.
 XSS = "<script>alert(1)</script><img src=x onerror=alert(1)>"
 XSS_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
@@ -162,6 +164,18 @@ BACKEND_CASES = [
 PORTAL_CASES = [
     ("{monthly_a}/priorities", {"priorities": HUGE}, "error", "too long"),
     ("{monthly_a}/priorities", {"priorities": "   "}, "error", "Write the priorities"),
+    # A NUL character (a pasted binary) that PostgreSQL cannot store.
+    ("{monthly_a}/priorities", {"priorities": NUL}, "error", "(NUL)"),
+    ("{bag_a}/case", {"description": NUL}, "error", "(NUL)"),
+    (
+        "{bag_a}/cancel",
+        {"preference": "policy", "confirm": "1", "reason": NUL},
+        "error",
+        "(NUL)",
+    ),
+    ("/my/support/claims/new", {"reasons": NUL}, "error", "(NUL)"),
+    ("/my/support/claims/new", {"document_reference": NUL}, "error", "(NUL)"),
+    ("{bag_a}/booking/{booking_a}/cancel", {"reason": NUL}, "error", "(NUL)"),
     ("{bag_b}/priorities", {"priorities": "Not mine"}, "redirect", "/my"),
     ("/my/support/999999999/priorities", {"priorities": "x"}, "redirect", "/my"),
     (

@@ -194,6 +194,24 @@ class TestSupportCredit(SupportCommon):
             )
             self.env.flush_all()
 
+    def test_salesman_without_email_applies_a_credit(self):
+        """The notes of the application are signed with the company's
+        support email when the salesman has none of his own."""
+        self.company.support_contact_email = "soporte@asesorateya.test"
+        self.user_salesman.partner_id.email = False
+        credit = self._issue(100000)
+        order = self._apply(self._create_order(self.plan_diagnosis))
+        self.assertEqual(order.amount_total, 0)
+        for record in (order, credit):
+            note = record.message_ids.filtered(
+                lambda m: (
+                    m.author_id == self.user_salesman.partner_id
+                    and ("used on" in m.body or "credits applied" in m.body)
+                )
+            )
+            self.assertEqual(len(note), 1)
+            self.assertIn("soporte@asesorateya.test", note.email_from)
+
     def test_zero_total_and_locked_lines(self):
         self._issue(100000)
         self._issue(50000)

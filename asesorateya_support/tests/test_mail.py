@@ -55,7 +55,7 @@ class TestSupportMail(SupportCommon, MailCase):
         message = self._team_notes(self.bag, note)
         self.assertEqual(len(message), 1)
         self.assertIn("beyond the hours left", message.body)
-        self.assertIn("1.5 h", message.body)
+        self.assertIn("On 02/10/2026, 01:30 h were logged", message.body)
         self.assertEqual(message.author_id, self.user_consultant.partner_id)
         self.assertFalse(message.partner_ids)
         mails = self._new_mails.filtered(

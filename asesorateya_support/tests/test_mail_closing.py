@@ -57,7 +57,7 @@ class TestSupportMailCycleClose(SupportMailCommon):
         )
         # The team's note stays.
         self.assertTrue(
-            contract.message_ids.filtered(lambda m: "5.0 h expired" in (m.body or ""))
+            contract.message_ids.filtered(lambda m: "05:00 h expired" in (m.body or ""))
         )
         # The cron again, the same day and the next: nothing new.
         with self.mock_mail_gateway():

@@ -117,6 +117,14 @@ class TestSupportMonthly(SupportCommon):
         self._roll("2026-02-10")
         first, second = contract.period_ids.sorted("date_start")
         self.assertEqual(first.state, "closed")
+        self.assertEqual(
+            first.display_name, f"{contract.name}: 01/10/2026 → 02/09/2026"
+        )
+        self.env["res.lang"]._activate_lang("es_CL")
+        self.assertEqual(
+            first.with_context(lang="es_CL").display_name,
+            f"{contract.name}: 10/01/2026 → 09/02/2026",
+        )
         self.assertEqual(first.hours_used, 3.0)
         self.assertEqual(first.hours_expired, 5.0, "unused hours expire (policy §7)")
         self.assertEqual(first.hours_carried_out, 0.0)
@@ -130,8 +138,15 @@ class TestSupportMonthly(SupportCommon):
         self.assertEqual(contract.current_period_id, second)
         self.assertEqual(contract.hours_used, 0.0, "the current cycle's hours")
         self.assertEqual(contract.hours_remaining, 8.0)
+        # Dates as the language writes them, hours as hh:mm (never ISO or
+        # "5.0 h").
         self.assertTrue(
-            contract.message_ids.filtered(lambda m: "5.0 h expired" in (m.body or ""))
+            contract.message_ids.filtered(
+                lambda m: (
+                    "Cycle 01/10/2026 → 02/09/2026 closed: 03:00 h used, "
+                    "05:00 h expired, 00:00 h carried over." in (m.body or "")
+                )
+            )
         )
         # Idempotent: the same day again, or the next day, changes nothing.
         self._roll("2026-02-10")

@@ -18,6 +18,23 @@ ACTIONS = {
 
 @tagged("post_install", "-at_install")
 class TestSupportTours(SupportPortalCommon):
+    def test_additional_bag_tour(self):
+        """The client's hours run low: it asks for an additional bag on the
+        same scope and gets its quotation (policy §6)."""
+        self._log(self.bag_a, 7.5)
+        self.monthly_a.state = "cancelled"
+        self.start_tour(
+            "/my/support",
+            "asesorateya_support_additional_bag_tour",
+            login="sup_portal_a",
+        )
+        order = self.env["sale.order"].search(
+            [("support_origin_contract_id", "=", self.bag_a.id)]
+        )
+        self.assertEqual(len(order), 1)
+        self.assertEqual(order.state, "sent")
+        self.assertEqual(order.support_scope, self.bag_a.scope)
+
     def test_portal_tour_priorities_and_cancellation(self):
         """The client sends the month's priorities, reads the quote, cancels."""
         self.start_tour("/my", "asesorateya_support_portal_tour", login="sup_portal_a")

@@ -406,9 +406,16 @@ class TestSupportShop(HttpCase, SupportCommon):
         self.assertEqual(order.amount_total, 40000.0)
         self.assertEqual(len(order.support_credit_usage_ids), 1)
         self.assertNotIn("Apply my credits", page.text, "nothing left to apply")
-        # A second post applies nothing more.
-        self.url_open("/shop/support_credits/apply", data={"csrf_token": self._csrf()})
+        # A second post (the button pressed again) applies nothing more,
+        # and warns of nothing: the credit is on the cart.
+        response = self.url_open(
+            "/shop/support_credits/apply",
+            data={"csrf_token": self._csrf()},
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 303)
         self.assertEqual(order.amount_total, 40000.0)
+        self.assertFalse(order.shop_warning)
 
         # Credits never pay more than the cart holds: without the diagnosis,
         # the cart cannot be paid until the credit line goes.
