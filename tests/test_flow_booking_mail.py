@@ -15,8 +15,9 @@ passing would) and the reminder action runs twice: one reminder each.
 # (a second server must see the data: it is committed)
 
 import re
+import time
 import urllib.parse
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from odoo_server import odoo_server  # tests/odoo_server.py
@@ -160,16 +161,28 @@ def test_book_from_the_email_link_then_reminders_once(env_factory, sink, booking
     [confirmation] = _received(sink, flow["client_email"], "book your session")
     assert flow["link"] in _body(confirmation)
 
-    # The client, not logged in, books the first free time.
+    # The client, not logged in, books the first free time that starts after
+    # the reminder time (a slot's value is its start, in seconds since the
+    # epoch): one booked sooner gets no reminder, whatever the hour the test
+    # runs at. The page shows a week; the following weeks are asked for.
     visitor = Visitor(flow["base"])
     link = urllib.parse.urlsplit(flow["link"])
     path = f"{link.path}?{link.query}"
-    status, page = visitor.get(path)
-    assert status == 200
-    slots = SLOT_RE.findall(page)
-    assert slots, "free times"
+    with env_factory() as env:
+        contract = env["support.contract"].browse(flow["contract"])
+        hours = contract.company_id.support_booking_reminder_hours
+    after = time.time() + hours * 3600 + 3600
+    slot, monday = None, date.today()
+    for _week in range(4):
+        status, page = visitor.get(f"{path}&week={monday.isoformat()}")
+        assert status == 200
+        slot = next((s for s in SLOT_RE.findall(page) if int(s) > after), None)
+        if slot:
+            break
+        monday += timedelta(days=7)
+    assert slot, "a free time after the reminder time, within four weeks"
     status, page = visitor.post(
-        path, {"csrf_token": CSRF_RE.search(page).group(1), "slot": slots[0]}
+        path, {"csrf_token": CSRF_RE.search(page).group(1), "slot": slot}
     )
     assert status == 200 and "o_support_message" in page
     with env_factory() as env:
