@@ -5,7 +5,6 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.tests import tagged
 
 from odoo.addons.asesorateya_support.tests.common import SupportCommon
@@ -264,12 +263,15 @@ class TestChileanDocuments(ChileanChartMixin, SupportCommon):
             company_id=self.company.id,
         )
         with freeze_time("2026-03-02 12:00:00"):
-            order = self._create_order(
-                order_line=[Command.create({"product_id": self.product_other.id})]
-            )
+            # Credits pay support plans only (support §10): a diagnosis whose
+            # line carries l10n_cl's IVA added to the price.
+            order = self._create_order(self.plan_diagnosis)
+            order.order_line.tax_id = itax
+            before = order.amount_total
+            self.assertEqual(before, order.order_line.price_unit * 1.19)
             order.with_user(self.user_salesman).action_apply_support_credits()
             order.action_confirm()
             invoice = order._create_invoices()
             invoice.action_post()
-        self.assertEqual(invoice.amount_total, 1900.0, "11.900 less 10.000")
+        self.assertEqual(invoice.amount_total, before - 10000, "less 10.000")
         self.assertEqual(invoice.l10n_latam_document_type_id.code, "33")
