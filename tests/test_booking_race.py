@@ -12,17 +12,13 @@ test runs.
 # pylint: disable=invalid-commit,print-used
 # (a second server must see the data: it is committed, and the outcome printed)
 
-import http.cookiejar
-import json
 import os
 import re
-import threading
-import urllib.parse
-import urllib.request
 from datetime import timezone
 
 import pytest
 from odoo_server import odoo_server  # tests/odoo_server.py
+from portal_http import Client, at_once  # tests/portal_http.py
 
 import odoo
 from odoo import Command
@@ -177,59 +173,8 @@ def _create_data():
         }
 
 
-class Client:
-    """A logged-in portal client of the real server: cookies, forms."""
-
-    def __init__(self, base, db, login):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        )
-        request = urllib.request.Request(
-            base + "/web/session/authenticate",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "params": {"db": db, "login": login, "password": login},
-                }
-            ).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        answer = json.loads(self.opener.open(request, timeout=120).read())
-        assert "error" not in answer, answer
-
-    def get(self, path):
-        with self.opener.open(self.base + path, timeout=300) as response:
-            return response.geturl(), response.read().decode()
-
-    def post(self, path, values):
-        data = urllib.parse.urlencode(values).encode()
-        with self.opener.open(self.base + path, data=data, timeout=300) as response:
-            return response.geturl(), response.read().decode()
-
-
 def _slots(page):
     return [int(slot) for slot in SLOT_RE.findall(page)]
-
-
-def _at_once(*calls):
-    """Run the calls in threads that start together; their results."""
-    barrier = threading.Barrier(len(calls), timeout=60)
-    results = [None] * len(calls)
-
-    def run(index, call):
-        barrier.wait()
-        try:
-            results[index] = call()
-        except Exception as error:  # reported by the test
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    return results
 
 
 @pytest.fixture(scope="module")
@@ -282,7 +227,7 @@ def test_two_clients_book_the_same_time(race):
             key: {"csrf_token": CSRF_RE.search(pages[key]).group(1), "slot": str(slot)}
             for key in ("a", "b")
         }
-        results = _at_once(
+        results = at_once(
             *[
                 (lambda key=key, form=forms[key]: clients[key].post(paths[key], form))
                 for key in ("a", "b")
@@ -332,7 +277,7 @@ def test_two_people_book_the_last_session_of_a_bag(race):
         {"csrf_token": CSRF_RE.search(page).group(1), "slot": str(slot)}
         for page, slot in zip(pages, (slots[-1], slots[-3]), strict=True)
     ]
-    results = _at_once(
+    results = at_once(
         *[
             (lambda person=person, form=form: person.post(path, form))
             for person, form in zip(people, forms, strict=True)

@@ -11,18 +11,17 @@ The data is committed in a company of its own (a second server must see it).
 # pylint: disable=invalid-commit,print-used
 # (a second server must see the data: it is committed, and the outcome printed)
 
-import http.cookiejar
-import json
 import os
 import re
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
 
+import portal_http  # tests/portal_http.py
 import pytest
 from odoo_server import odoo_server  # tests/odoo_server.py
+from portal_http import at_once
 
 import odoo
 from odoo import Command
@@ -105,59 +104,15 @@ def _create_data():
         }
 
 
-class Client:
-    """A logged-in portal client of the real server: cookies, forms."""
-
-    def __init__(self, base, db, login):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        )
-        request = urllib.request.Request(
-            base + "/web/session/authenticate",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "params": {"db": db, "login": login, "password": login},
-                }
-            ).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        answer = json.loads(self.opener.open(request, timeout=120).read())
-        assert "error" not in answer, answer
-
-    def get(self, path):
-        with self.opener.open(self.base + path, timeout=300) as response:
-            return response.geturl(), response.read().decode()
+class Client(portal_http.Client):
+    """A portal client whose refused form is a page too (its HTTP code)."""
 
     def post(self, path, values):
         """The final URL and page, or the HTTP error's code and page."""
-        data = urllib.parse.urlencode(values).encode()
         try:
-            with self.opener.open(self.base + path, data=data, timeout=300) as answer:
-                return answer.geturl(), answer.read().decode()
+            return super().post(path, values)
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode(errors="replace")
-
-
-def _at_once(calls):
-    """Run the calls in threads that start together; their results."""
-    barrier = threading.Barrier(len(calls), timeout=60)
-    results = [None] * len(calls)
-
-    def run(index, call):
-        barrier.wait()
-        try:
-            results[index] = call()
-        except Exception as error:  # reported by the test
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    return results
 
 
 def _env_read(db, function):
@@ -202,7 +157,7 @@ def test_claim_form_sent_ten_times_one_claim(race):
         "contract_date": "2026-01-05",
         "reasons": REASONS,
     }
-    results = _at_once([lambda: client.post("/my/support/claims/new", form)] * CLICKS)
+    results = at_once(*[lambda: client.post("/my/support/claims/new", form)] * CLICKS)
     _assert_pages(results, "message=claim")
     claims = _env_read(
         race["db"],
@@ -226,7 +181,7 @@ def test_case_form_sent_ten_times_one_message(race):
         "submission_key": KEY_RE.search(page).group(1),
         "description": f"Case {uuid.uuid4().hex}: the invoice report fails",
     }
-    results = _at_once([lambda: client.post(f"{path}/case", form)] * CLICKS)
+    results = at_once(*[lambda: client.post(f"{path}/case", form)] * CLICKS)
     _assert_pages(results, "message=case")
 
     def count(env):
@@ -259,8 +214,8 @@ def test_first_messages_on_fresh_contracts_at_once(race):
                     "description": f"Tab {tab} of {contract_id}: what fails",
                 }
             )
-        results = _at_once(
-            [
+        results = at_once(
+            *[
                 lambda form=form, url=f"{path}/case": client.post(url, form)
                 for form in forms
             ]
