@@ -47,3 +47,25 @@ def odoo_test_log_path():
 def odoo_test_log(odoo_test_log_path):
     """Text of that log."""
     return odoo_test_log_path.read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.fixture(scope="module")
+def env_factory():
+    """``with env_factory() as env:`` an environment on a cursor of its own,
+    committed on leaving (rolled back on an error), as a second server sees
+    the database."""
+    import odoo
+
+    registry = odoo.registry(odoo.tools.config["db_name"])
+
+    class Env:
+        def __enter__(self):
+            self.cr = registry.cursor()
+            return odoo.api.Environment(self.cr, odoo.SUPERUSER_ID, {})
+
+        def __exit__(self, *exc):
+            if exc[0] is None:
+                self.cr.commit()  # pylint: disable=invalid-commit
+            self.cr.close()
+
+    return Env

@@ -40,23 +40,6 @@ CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture(scope="module")
-def env_factory():
-    registry = odoo.registry(odoo.tools.config["db_name"])
-
-    class Env:
-        def __enter__(self):
-            self.cr = registry.cursor()
-            return odoo.api.Environment(self.cr, odoo.SUPERUSER_ID, {})
-
-        def __exit__(self, *exc):
-            if exc[0] is None:
-                self.cr.commit()
-            self.cr.close()
-
-    return Env
-
-
-@pytest.fixture(scope="module")
 def sink():
     sink = Sink()
     sink.start()

@@ -25,8 +25,6 @@ import urllib.request
 import pytest
 from odoo_server import free_port, odoo_server  # tests/odoo_server.py
 
-import odoo
-
 
 class Sink:
     """An SMTP server on loopback that keeps what it receives."""
@@ -54,23 +52,6 @@ class Sink:
     def stop(self):
         self.controller.stop()
         self.running = False
-
-
-@pytest.fixture(scope="module")
-def env_factory():
-    registry = odoo.registry(odoo.tools.config["db_name"])
-
-    class Env:
-        def __enter__(self):
-            self.cr = registry.cursor()
-            return odoo.api.Environment(self.cr, odoo.SUPERUSER_ID, {})
-
-        def __exit__(self, *exc):
-            if exc[0] is None:
-                self.cr.commit()
-            self.cr.close()
-
-    return Env
 
 
 @pytest.fixture(scope="module")
