@@ -298,3 +298,27 @@ class SupportCommon(TransactionCase):
         if cls.send_summaries and session.summary_state == "queued":
             session._send_summaries()
         return session
+
+
+class SupportRetainerRollMixin:
+    """A monthly retainer sold on 2026-03-01 and started the next day, and the
+    cycle cron run on a given day: what the books' tests (generic chart and
+    l10n_cl) build their cycles with."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cron_roll = cls.env.ref("asesorateya_support.ir_cron_roll_periods")
+
+    def _retainer(self, partner):
+        contract = self._sell(self.plan_monthly, partner, date="2026-03-01")
+        with freeze_time("2026-03-02 12:00:00"):
+            contract.action_start("2026-03-02")
+        return contract
+
+    def _roll(self, day):
+        with freeze_time(f"{day} 12:00:00"):
+            self.cron_roll.method_direct_trigger()
+
+    def _second(self, contract):
+        return contract.period_ids.filtered(lambda p: p.sequence == 2)

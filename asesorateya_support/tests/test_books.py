@@ -7,36 +7,18 @@ from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common import SupportCommon
+from .common import SupportCommon, SupportRetainerRollMixin
 
 PERIOD_LOGGER = "odoo.addons.asesorateya_support.models.support_contract_period"
 
 
 @tagged("post_install", "-at_install")
-class TestSupportBooks(SupportCommon):
+class TestSupportBooks(SupportRetainerRollMixin, SupportCommon):
     """What the books get from the addon: a refused invoice never stops the
     others, drafts for the accountant, invoices linked to the order, prices
     that mean what they say (policy §8)."""
 
     with_accounting = True
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.cron_roll = cls.env.ref("asesorateya_support.ir_cron_roll_periods")
-
-    def _retainer(self, partner):
-        contract = self._sell(self.plan_monthly, partner, date="2026-03-01")
-        with freeze_time("2026-03-02 12:00:00"):
-            contract.action_start("2026-03-02")
-        return contract
-
-    def _roll(self, day):
-        with freeze_time(f"{day} 12:00:00"):
-            self.cron_roll.method_direct_trigger()
-
-    def _second(self, contract):
-        return contract.period_ids.filtered(lambda p: p.sequence == 2)
 
     def test_one_refused_invoice_never_stops_the_run(self):
         # Client B's fiscal position adds a tax not included in the price to

@@ -7,7 +7,10 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from odoo.addons.asesorateya_support.tests.common import SupportCommon
+from odoo.addons.asesorateya_support.tests.common import (
+    SupportCommon,
+    SupportRetainerRollMixin,
+)
 
 from ..models.account_move import needs_rut, sii_document_code
 from .common import RUT_PERSON, ChileanChartMixin
@@ -16,14 +19,13 @@ PERIOD_LOGGER = "odoo.addons.asesorateya_support.models.support_contract_period"
 
 
 @tagged("post_install", "-at_install")
-class TestChileanDocuments(ChileanChartMixin, SupportCommon):
+class TestChileanDocuments(ChileanChartMixin, SupportRetainerRollMixin, SupportCommon):
     """Each client gets the SII document its taxpayer type requires, and one
     client Odoo refuses never stops the monthly run of the others."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.cron_roll = cls.env.ref("asesorateya_support.ir_cron_roll_periods")
         run = cls.env.ref("l10n_cl.it_RUN")
         cls.person_rut = cls._cl_partner(
             "Pedro Persona",
@@ -41,19 +43,6 @@ class TestChileanDocuments(ChileanChartMixin, SupportCommon):
         cls.company_no_rut = cls._cl_partner(
             "Sin Rut SpA", is_company=True, l10n_cl_sii_taxpayer_type="1"
         )
-
-    def _retainer(self, partner):
-        contract = self._sell(self.plan_monthly, partner, date="2026-03-01")
-        with freeze_time("2026-03-02 12:00:00"):
-            contract.action_start("2026-03-02")
-        return contract
-
-    def _roll(self, day):
-        with freeze_time(f"{day} 12:00:00"):
-            self.cron_roll.method_direct_trigger()
-
-    def _second(self, contract):
-        return contract.period_ids.filtered(lambda p: p.sequence == 2)
 
     def test_document_codes(self):
         """The rule alone (taxpayer type, RUT, country, kind of client)."""
