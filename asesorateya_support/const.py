@@ -129,3 +129,7 @@ CALENDAR_INVITATION_MAIL_TEMPLATE = "calendar.calendar_template_meeting_invitati
 CALENDAR_CHANGED_MAIL_TEMPLATE = "calendar.calendar_template_meeting_changedate"
 #: The scheduled action that sends the reminders of booked sessions.
 BOOKING_REMINDER_CRON = "asesorateya_support.ir_cron_booking_reminders"
+
+#: Context key of a session log's own writes on its timesheet line, which the
+#: timesheet line's guard lets through (account_analytic_line.py).
+SESSION_SYNC_CONTEXT = "support_session_sync"

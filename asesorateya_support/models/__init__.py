@@ -36,3 +36,9 @@ from . import support_booking_calendar
 from . import support_booking_mail
 from . import support_contract_booking
 from . import support_session_booking
+from . import account_analytic_line
+from . import project_project
+from . import support_session_timesheet
+from . import support_contract_timesheet
+from . import sale_order_line_timesheet
+from . import support_plan_timesheet

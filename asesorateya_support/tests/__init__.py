@@ -39,3 +39,4 @@ from . import test_booking_slots
 from . import test_booking_portal
 from . import test_booking_mail
 from . import test_booking_tour
+from . import test_timesheet
