@@ -44,6 +44,26 @@ class AccountAnalyticLine(models.Model):
         "support.session", "timesheet_id", string="Support session"
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        if not self.env.context.get(SESSION_SYNC_CONTEXT) and any(
+            line.project_id.support_client_id for line in lines
+        ):
+            # Its hours would count on the task and the sale line, not on
+            # the contract: time spent for a support client is a session log.
+            raise UserError(
+                _(
+                    "%(project)s holds the support session logs of its client: "
+                    "time spent there is logged as a session in Odoo Support "
+                    "(Session Logs), which makes its timesheet line.",
+                    project=lines.project_id.filtered("support_client_id")[
+                        :1
+                    ].display_name,
+                )
+            )
+        return lines
+
     def write(self, vals):
         if (
             not self.env.context.get(SESSION_SYNC_CONTEXT)

@@ -194,6 +194,11 @@ class TestSupportTimesheet(SupportCommon):
         other_project = self.env["project.project"].create({"name": "Elsewhere"})
         with self.assertRaisesText(UserError, "support contract"):
             line.task_id.with_user(self.user_manager).project_id = other_project
+        # Time for a support client is a session log, not a plain line.
+        with self.assertRaisesText(UserError, "logged as a session"):
+            self._plain_timesheet(project_id=line.project_id.id)
+        with self.assertRaisesText(UserError, "logged as a session"):
+            self._plain_timesheet(task_id=line.task_id.id, project_id=False)
         # Plain timesheets are untouched.
         plain = self._plain_timesheet()
         plain.write({"unit_amount": 3.0, "date": "2026-02-08", "name": "Course"})
