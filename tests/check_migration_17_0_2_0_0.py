@@ -45,6 +45,9 @@ BEFORE_SQL = {
                ROUND(c.hours_used::numeric, 4), ROUND(c.hours_remaining::numeric, 4)
           FROM support_contract c LEFT JOIN support_session s ON s.contract_id = c.id
       GROUP BY c.id ORDER BY c.id""",
+    "corrections": """
+        SELECT id, correction_of_id, ROUND(duration::numeric, 4)
+          FROM support_session WHERE correction_of_id IS NOT NULL ORDER BY id""",
     "periods": """
         SELECT id, ROUND(hours_used::numeric, 4) FROM support_contract_period
       ORDER BY id""",
@@ -106,6 +109,27 @@ def odoo(conf, db, *args, log):
         sys.exit("errors in the log:\n" + "\n".join(bad[:20]))
 
 
+#: Run in the previous version: the demo has no correction, so two are made,
+#: as the superuser (who has no employee): their lines must be the employee's
+#: of the logs they correct.
+CORRECTIONS = """
+logs = env["support.session"].search(
+    [("correction_of_id", "=", False), ("kind", "=", "hour_bag")], order="id", limit=2
+)
+assert len(logs) == 2, logs
+logs[0].action_correct(logs[0].duration + 0.5, "Migration check: half an hour more")
+logs[1].action_correct(max(logs[1].duration - 0.25, 0.0), "Migration check: less")
+env.cr.commit()
+"""
+
+
+def add_corrections(conf, db, log):
+    cmd = [ODOO_PYTHON, str(ODOO_HOME / "odoo-bin"), "shell", "-c", conf, "-d", db]
+    cmd += ["--no-http", f"--logfile={log}"]
+    print("$", " ".join(cmd), "< CORRECTIONS", flush=True)
+    subprocess.run(cmd, input=CORRECTIONS, text=True, check=True)
+
+
 def write_conf(path, addons, data_dir):
     core = ODOO_HOME / "odoo" / "addons"
     path.write_text(
@@ -164,6 +188,7 @@ def main():
             subprocess.run(["dropdb", "--if-exists", "--force", args.db], check=True)
             conf = write_conf(tmp / "previous.conf", previous, tmp / "data")
             odoo(conf, args.db, "-i", "asesorateya_support", log=tmp / "install.log")
+            add_corrections(conf, args.db, tmp / "shell.log")
             before = read(args.db, BEFORE_SQL)
             conf = write_conf(tmp / "current.conf", REPO, tmp / "data")
             odoo(conf, args.db, "-u", "asesorateya_support", log=tmp / "upgrade.log")

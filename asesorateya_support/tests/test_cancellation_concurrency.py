@@ -60,6 +60,7 @@ class TestSupportCancellationConcurrency(SupportConcurrencyCase):
                     ("manager_2", GROUP_MANAGER),
                 )
             }
+            self._create_employees(env, users["consultant"], company)
             contract = env["support.contract"].create(
                 {
                     "partner_id": partner.id,
@@ -106,6 +107,9 @@ class TestSupportCancellationConcurrency(SupportConcurrencyCase):
                     cr, model, env[model].search([(field, "=", value)]).ids
                 )
             self._sql_delete(cr, "support.contract", [data["contract"]])
+            self._remove_support_timesheets(
+                cr, [data["partner"]], data["users"].values()
+            )
             env.invalidate_all()
             self._remove_plan(env, data)
             users = env["res.users"].browse(data["users"].values())
