@@ -60,6 +60,7 @@
         "views/asesorateya_support_menus.xml",
         "views/support_booking_views.xml",
         "views/support_booking_templates.xml",
+        "views/support_timesheet_views.xml",
     ],
     "demo": [
         "demo/res_company_lang_demo.xml",
