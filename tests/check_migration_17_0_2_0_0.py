@@ -99,7 +99,9 @@ def odoo(conf, db, *args, log):
     cmd = [ODOO_PYTHON, str(ODOO_HOME / "odoo-bin"), "-c", conf, "-d", db, *args]
     cmd += ["--stop-after-init", "--log-level=warn", f"--logfile={log}"]
     print("$", " ".join(cmd), flush=True)
-    subprocess.run(cmd, check=True)
+    if subprocess.run(cmd, check=False).returncode:
+        lines = Path(log).read_text(encoding="utf-8").splitlines()
+        sys.exit("the Odoo run failed:\n" + "\n".join(lines[-40:]))
     bad = [
         line
         for line in Path(log).read_text(encoding="utf-8").splitlines()

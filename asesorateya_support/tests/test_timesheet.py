@@ -7,9 +7,12 @@ from freezegun import freeze_time
 
 from odoo.exceptions import RedirectWarning, UserError
 from odoo.tests import Form, tagged
-from odoo.tests.common import new_test_user
+from odoo.tests.common import TransactionCase, new_test_user
 
+from ..const import DEMO_COMPANY_XMLID
 from .common import GROUP_CONSULTANT, SupportCommon
+
+DEMO_CONSULTANT_XMLID = "asesorateya_support.user_consultor"
 
 
 @tagged("post_install", "-at_install")
@@ -220,3 +223,41 @@ class TestSupportTimesheet(SupportCommon):
         self.assertFalse(self.bag.session_ids)
         self.assertEqual(self.bag.hours_used, 0.0)
         self.assertFalse(self.bag.timesheet_task_id.timesheet_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestSupportTimesheetDemo(TransactionCase):
+    """The demo's consultant is an employee and its logs are her timesheets;
+    the demo's set-up gives the admin an employee in the demo company, a new
+    record (the admin's employee of the main company stays)."""
+
+    def test_demo_logs_are_the_consultants_timesheets(self):
+        company = self.env.ref(DEMO_COMPANY_XMLID)
+        employee = self.env.ref("asesorateya_support.employee_consultor")
+        self.assertEqual(employee.user_id, self.env.ref(DEMO_CONSULTANT_XMLID))
+        self.assertEqual(employee.company_id, company)
+        sessions = self.env["support.session"].search([("company_id", "=", company.id)])
+        self.assertTrue(sessions)
+        self.assertEqual(sessions.timesheet_id.employee_id, employee)
+        for contract in sessions.contract_id:
+            logs = sessions.filtered(lambda s, c=contract: s.contract_id == c)
+            self.assertAlmostEqual(
+                contract.timesheet_task_id.effective_hours, sum(logs.mapped("duration"))
+            )
+            self.assertEqual(
+                contract.timesheet_project_id.support_client_id, contract.partner_id
+            )
+
+    def test_setup_gives_the_admin_an_employee_there(self):
+        company = self.env.ref(DEMO_COMPANY_XMLID)
+        admin = self.env.ref("base.user_admin")
+        before = self.env["hr.employee"].search([("user_id", "=", admin.id)])
+        self.env["res.company"]._support_setup_demo()
+        employees = self.env["hr.employee"].search([("user_id", "=", admin.id)])
+        self.assertEqual(len(employees - before), 1)
+        self.assertEqual((employees - before).company_id, company)
+        self.assertLessEqual(before, employees, "the main company's stays")
+        self.env["res.company"]._support_setup_demo()
+        self.assertEqual(
+            self.env["hr.employee"].search([("user_id", "=", admin.id)]), employees
+        )

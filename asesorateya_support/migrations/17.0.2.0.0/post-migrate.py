@@ -55,35 +55,37 @@ def _create_missing_employees(env, sessions):
 
 
 def _create_timesheet_lines(env, sessions):
-    """The timesheet lines of these logs, originals before corrections."""
-    Session = env["support.session"]
-    ordered = sessions.filtered(lambda s: not s.correction_of_id) + sessions.filtered(
-        "correction_of_id"
-    )
-    for start in range(0, len(ordered), BATCH_SIZE):
-        batch = ordered[start : start + BATCH_SIZE]
-        vals_list = [
-            {
-                "contract_id": session.contract_id.id,
-                "date": session.date,
-                "duration": session.duration,
-                "objective": session.objective,
-                "user_id": session.user_id.id,
-                "period_id": session.period_id.id,
-                "correction_of_id": session.correction_of_id.id,
-            }
-            for session in batch
-        ]
-        Session._create_timesheet_lines(vals_list)
-        # Written in SQL: a log's timesheet line is never changed through the
-        # ORM once set (and here it is set the first time).
-        for session, vals in zip(batch, vals_list, strict=True):
-            env.cr.execute(
-                "UPDATE support_session SET timesheet_id = %s WHERE id = %s",
-                [vals["timesheet_id"], session.id],
-            )
-        batch.invalidate_recordset(["timesheet_id"])
-        env.flush_all()
+    """The timesheet lines of these logs: the originals, then the
+    corrections (whose lines take the employee of the original's line)."""
+    originals = sessions.filtered(lambda s: not s.correction_of_id)
+    for logs in (originals, sessions - originals):
+        for start in range(0, len(logs), BATCH_SIZE):
+            _create_batch_lines(env, logs[start : start + BATCH_SIZE])
+
+
+def _create_batch_lines(env, batch):
+    vals_list = [
+        {
+            "contract_id": session.contract_id.id,
+            "date": session.date,
+            "duration": session.duration,
+            "objective": session.objective,
+            "user_id": session.user_id.id,
+            "period_id": session.period_id.id,
+            "correction_of_id": session.correction_of_id.id,
+        }
+        for session in batch
+    ]
+    env["support.session"]._create_timesheet_lines(vals_list)
+    # Written in SQL: a log's timesheet line is never changed through the
+    # ORM once set (and here it is set the first time).
+    for session, vals in zip(batch, vals_list, strict=True):
+        env.cr.execute(
+            "UPDATE support_session SET timesheet_id = %s WHERE id = %s",
+            [vals["timesheet_id"], session.id],
+        )
+    batch.invalidate_recordset(["timesheet_id"])
+    env.flush_all()
 
 
 def migrate(cr, version):
