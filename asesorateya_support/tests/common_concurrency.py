@@ -165,7 +165,12 @@ class SupportConcurrencyCase(BaseCase):
     def _remove_support_timesheets(self, cr, partner_ids, user_ids=()):
         """Remove the support projects of these clients, with their tasks and
         timesheet lines, and the employees of these users; call it once the
-        clients' logs and contracts are removed."""
+        clients' logs are removed, before their contracts."""
+        cr.execute(
+            "UPDATE support_contract SET timesheet_task_id = NULL"
+            " WHERE partner_id IN %s",
+            [tuple(partner_ids)],
+        )
         cr.execute(
             "SELECT id, analytic_account_id FROM project_project"
             " WHERE support_client_id IN %s",

@@ -106,10 +106,10 @@ class TestSupportCancellationConcurrency(SupportConcurrencyCase):
                 self._sql_delete(
                     cr, model, env[model].search([(field, "=", value)]).ids
                 )
-            self._sql_delete(cr, "support.contract", [data["contract"]])
             self._remove_support_timesheets(
                 cr, [data["partner"]], data["users"].values()
             )
+            self._sql_delete(cr, "support.contract", [data["contract"]])
             env.invalidate_all()
             self._remove_plan(env, data)
             users = env["res.users"].browse(data["users"].values())

@@ -99,14 +99,16 @@ class TestSupportMailQueueConcurrency(BaseCase):
                  WHERE (res_model = 'support.session' AND res_id IN %(sessions)s)
                     OR (res_model = 'support.contract' AND res_id = %(contract)s);
                 DELETE FROM support_session WHERE id IN %(sessions)s;
-                DELETE FROM support_contract WHERE id = %(contract)s;
                 DELETE FROM account_analytic_line WHERE project_id IN (
                     SELECT id FROM project_project
                      WHERE support_client_id = %(partner)s);
+                UPDATE support_contract SET timesheet_task_id = NULL
+                 WHERE id = %(contract)s;
                 DELETE FROM project_task WHERE project_id IN (
                     SELECT id FROM project_project
                      WHERE support_client_id = %(partner)s);
                 DELETE FROM project_project WHERE support_client_id = %(partner)s;
+                DELETE FROM support_contract WHERE id = %(contract)s;
                 DELETE FROM res_partner WHERE id = %(partner)s;
                 """,
                 params,
