@@ -668,8 +668,8 @@ class SupportSession(models.Model):
         if changing:
             raise UserError(
                 _(
-                    "A log that consumed hours keeps its contract, date and "
-                    "time. Record a correction with a reason instead."
+                    "A log that consumed hours keeps its contract, consultant, "
+                    "date and time. Record a correction with a reason instead."
                 )
             )
         return super().write(vals)

@@ -181,6 +181,9 @@ class TestSupportTimesheet(SupportCommon):
                     as_user.write(vals)
             with self.assertRaisesText(UserError, "never deleted"):
                 as_user.unlink()
+        # Nor from the log: its consultant is its line's employee.
+        with self.assertRaisesText(UserError, "Record a correction"):
+            session.with_user(self.user_manager).user_id = self.user_manager
         # Saving the same values changes nothing and passes.
         line.with_user(self.user_consultant).write({"unit_amount": 1.5})
         # From the Timesheets form too.
