@@ -4,7 +4,7 @@
     "name": "AsesórateYa Odoo Support Services",
     "summary": "Sell, run and account Odoo support services: diagnosis, "
     "incidents, hour bags and monthly retainers, with session logs",
-    "version": "17.0.1.9.0",
+    "version": "17.0.2.0.0",
     "category": "Services",
     "license": "LGPL-3",
     "author": "AsesórateYa",
@@ -17,6 +17,8 @@
         "website_sale",
         "calendar",
         "resource",
+        "hr_timesheet",
+        "sale_timesheet",
     ],
     "data": [
         "security/asesorateya_support_groups.xml",
@@ -59,6 +61,7 @@
         "views/asesorateya_support_menus.xml",
         "views/support_booking_views.xml",
         "views/support_booking_templates.xml",
+        "views/support_timesheet_views.xml",
     ],
     "demo": [
         "demo/res_company_lang_demo.xml",

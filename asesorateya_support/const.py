@@ -142,3 +142,7 @@ BOOKING_REMINDER_CRON = "asesorateya_support.ir_cron_booking_reminders"
 #: Context key of ``mail.template._render_template_qweb``: compile a QWeb body
 #: once for all the records rendered together (the batched client emails).
 QWEB_COMPILE_ONCE = "support_qweb_compile_once"
+
+#: Context key of a session log's own writes on its timesheet line, which the
+#: timesheet line's guard lets through (account_analytic_line.py).
+SESSION_SYNC_CONTEXT = "support_session_sync"

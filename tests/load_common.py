@@ -72,7 +72,7 @@ def create_load_data(name, consultants, bags, bag_hours):
         group = env.ref("asesorateya_support.asesorateya_support_group_user")
         prefix = name.split()[0].lower()
         logins = [f"{prefix}_consultant_{os.getpid()}_{n}" for n in range(consultants)]
-        env["res.users"].create(
+        consultants = env["res.users"].create(
             [
                 {
                     "name": f"Load Consultant {n}",
@@ -83,6 +83,13 @@ def create_load_data(name, consultants, bags, bag_hours):
                     "groups_id": [Command.set(group.ids)],
                 }
                 for n, login in enumerate(logins)
+            ]
+        )
+        # Consultants are employees: each log is a timesheet line of theirs.
+        env["hr.employee"].create(
+            [
+                {"name": user.name, "user_id": user.id, "company_id": company.id}
+                for user in consultants
             ]
         )
         contracts = env["support.contract"].create(

@@ -106,10 +106,12 @@ def create_fault_data(name="Fault Test SpA"):
                 for _index in range(CANCELS)
             ]
         )
+        consultant = env["res.users"].search([("login", "=", data["logins"][0])])
         for contract in to_cancel:
             env["support.session"].create(
                 {
                     "contract_id": contract.id,
+                    "user_id": consultant.id,
                     "duration": 1.0,
                     "objective": "Before the faults",
                     "activity": "Started the service",

@@ -36,6 +36,7 @@ class TestPortalRpc(HttpCase, SupportCommon):
         cls.env["support.session"].create(
             {
                 "contract_id": contract.id,
+                "user_id": cls.user_consultant.id,
                 "duration": 1.5,
                 "objective": f"Objective of {partner.name}",
                 "activity": "Activity",

@@ -40,3 +40,9 @@ from . import support_contract_booking
 from . import support_session_booking
 from . import support_portal_submission
 from . import support_contract_next_step
+from . import account_analytic_line
+from . import project_project
+from . import support_session_timesheet
+from . import support_contract_timesheet
+from . import sale_order_line_timesheet
+from . import support_plan_timesheet

@@ -256,6 +256,7 @@ class ResCompany(models.Model):
         if spanish:
             admin_vals["lang"] = spanish.code
         admin.write(admin_vals)
+        company._support_setup_demo_employee(admin)
 
         website = self.env.ref("website.default_website")
         website_vals = {
@@ -282,6 +283,25 @@ class ResCompany(models.Model):
             DEMO_SETUP_PARAM, fields.Date.to_string(fields.Date.today())
         )
         return True
+
+    def _support_setup_demo_employee(self, user):
+        """An employee of ``user`` in this company, so that the admin logs
+        sessions there (a log is a timesheet line of the consultant's
+        employee). A new record: the admin's employee of the main company
+        stays where it is.
+
+        :return: the ``hr.employee``
+        """
+        self.ensure_one()
+        Employee = self.env["hr.employee"].sudo().with_context(active_test=False)
+        employee = Employee.search(
+            [("user_id", "=", user.id), ("company_id", "=", self.id)], limit=1
+        )
+        if not employee:
+            employee = Employee.create(
+                {"name": user.name, "user_id": user.id, "company_id": self.id}
+            )
+        return employee
 
     def _support_setup_demo_payment(self):
         """A payment provider of this company in test mode that works offline:

@@ -297,7 +297,12 @@ class SupportContract(models.Model):
                 "exhausted",
             ):
                 continue
-            period = contract.current_period_id
+            # Only a retainer has cycles: a bag needs no query for them.
+            period = (
+                contract.current_period_id
+                if contract.kind == "monthly"
+                else self.env["support.contract.period"]
+            )
             level = contract._get_balance_level()
             previous = contract.balance_alert
             if contract.balance_alert_period_id != period:

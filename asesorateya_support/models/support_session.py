@@ -28,9 +28,19 @@ from .batch import claim_queued, commit_batch
 
 _logger = logging.getLogger(__name__)
 
-#: Fields that decide how many hours a log consumed: never edited afterwards.
+#: Fields that decide how many hours a log consumed, and whose they are (its
+#: consultant's timesheet line): never edited afterwards.
 CONSUMPTION_FIELDS = frozenset(
-    {"contract_id", "period_id", "partner_id", "date", "duration", "correction_of_id"}
+    {
+        "contract_id",
+        "period_id",
+        "partner_id",
+        "date",
+        "duration",
+        "correction_of_id",
+        "user_id",
+        "timesheet_id",
+    }
 )
 #: What the consultant writes in a log: text of a bounded length.
 TEXT_FIELDS = (
@@ -421,6 +431,8 @@ class SupportSession(models.Model):
                 vals["period_id"] = original.period_id.id
             elif contract.kind == "monthly":
                 vals["period_id"] = self._get_open_period(contract, date).id
+        # Each log is a timesheet line (support_session_timesheet.py).
+        self._create_timesheet_lines(vals_list)
         # A log is not a discussion: no "created" note and no follower (the
         # contract has the followers), which halves the queries of a log.
         sessions = (
@@ -687,8 +699,8 @@ class SupportSession(models.Model):
         if changing:
             raise UserError(
                 _(
-                    "A log that consumed hours keeps its contract, date and "
-                    "time. Record a correction with a reason instead."
+                    "A log that consumed hours keeps its contract, consultant, "
+                    "date and time. Record a correction with a reason instead."
                 )
             )
         return super().write(vals)

@@ -45,3 +45,4 @@ from . import test_monthly_notice
 from . import test_spanish
 from . import test_portal_submit_once
 from . import test_portal_next_steps
+from . import test_timesheet

@@ -88,6 +88,14 @@ class SupportCommon(TransactionCase):
             company_id=cls.company_b.id,
             company_ids=[Command.set(cls.company_b.ids)],
         )
+        # Consultants are employees: a session log is a timesheet line of
+        # the consultant's employee (hr_timesheet).
+        cls.employee_consultant, cls.employee_manager = cls._create_employees(
+            cls.user_consultant | cls.user_manager, cls.company
+        )
+        cls.employee_consultant_b = cls._create_employees(
+            cls.user_consultant_b, cls.company_b
+        )
 
         Partner = cls.env["res.partner"]
         cls.client_a = Partner.create(
@@ -212,6 +220,16 @@ class SupportCommon(TransactionCase):
         with self.assertRaises(exception) as catcher:
             yield catcher
         self.assertIn(text, str(catcher.exception))
+
+    @classmethod
+    def _create_employees(cls, users, company):
+        """The employees of ``users`` in ``company``, one each, in order."""
+        return cls.env["hr.employee"].create(
+            [
+                {"name": user.name, "user_id": user.id, "company_id": company.id}
+                for user in users
+            ]
+        )
 
     @classmethod
     def _create_plan(cls, name, kind, price, **values):

@@ -44,6 +44,9 @@ class BookingFixtures:
             company_ids=[Command.set(cls.company.ids)],
             tz=SANTIAGO,
         )
+        cls.employee_consultant_2 = cls._create_employees(
+            cls.user_consultant_2, cls.company
+        )
         cls.resource_consultant = cls._create_resource(cls.user_consultant)
         cls.resource_consultant_2 = cls._create_resource(cls.user_consultant_2)
         for partner in (cls.client_a, cls.contact_a, cls.contact_a2, cls.client_b):
@@ -79,6 +82,16 @@ class BookingFixtures:
 
     @classmethod
     def _create_resource(cls, user, calendar=None, tz=SANTIAGO):
+        """The consultant's working hours: their employee's resource (a
+        consultant is an employee, see ``SupportCommon``), else their own."""
+        employee = cls.env["hr.employee"].search(
+            [("user_id", "=", user.id), ("company_id", "=", cls.company.id)]
+        )
+        if employee:
+            employee.resource_id.write(
+                {"calendar_id": (calendar or cls.work_calendar).id, "tz": tz}
+            )
+            return employee.resource_id
         return cls.env["resource.resource"].create(
             {
                 "name": user.name,

@@ -151,3 +151,47 @@ class SupportConcurrencyCase(BaseCase):
             )
         table = self.registry[model]._table
         cr.execute(f"DELETE FROM {table} WHERE id IN %s", [ids])
+
+    def _create_employees(self, env, users, company):
+        """Employees of ``users`` in ``company``: a consultant's logs are
+        timesheet lines of their employee."""
+        return env["hr.employee"].create(
+            [
+                {"name": user.name, "user_id": user.id, "company_id": company.id}
+                for user in users
+            ]
+        )
+
+    def _remove_support_timesheets(self, cr, partner_ids, user_ids=()):
+        """Remove the support projects of these clients, with their tasks and
+        timesheet lines, and the employees of these users; call it once the
+        clients' logs are removed, before their contracts."""
+        cr.execute(
+            "UPDATE support_contract SET timesheet_task_id = NULL"
+            " WHERE partner_id IN %s",
+            [tuple(partner_ids)],
+        )
+        cr.execute(
+            "SELECT id, analytic_account_id FROM project_project"
+            " WHERE support_client_id IN %s",
+            [tuple(partner_ids)],
+        )
+        rows = cr.fetchall()
+        projects = tuple(row[0] for row in rows)
+        if projects:
+            cr.execute(
+                "DELETE FROM account_analytic_line WHERE project_id IN %s", [projects]
+            )
+            cr.execute("SELECT id FROM project_task WHERE project_id IN %s", [projects])
+            self._sql_delete(cr, "project.task", [row[0] for row in cr.fetchall()])
+            self._sql_delete(cr, "project.project", projects)
+            cr.execute(
+                "DELETE FROM account_analytic_account WHERE id IN %s",
+                [tuple(row[1] for row in rows if row[1]) or (0,)],
+            )
+        if user_ids:
+            env = self._env(cr)
+            env.invalidate_all()
+            env["hr.employee"].with_context(active_test=False).search(
+                [("user_id", "in", list(user_ids))]
+            ).unlink()

@@ -60,6 +60,7 @@ class TestSupportCancellationConcurrency(SupportConcurrencyCase):
                     ("manager_2", GROUP_MANAGER),
                 )
             }
+            self._create_employees(env, users["consultant"], company)
             contract = env["support.contract"].create(
                 {
                     "partner_id": partner.id,
@@ -105,6 +106,9 @@ class TestSupportCancellationConcurrency(SupportConcurrencyCase):
                 self._sql_delete(
                     cr, model, env[model].search([(field, "=", value)]).ids
                 )
+            self._remove_support_timesheets(
+                cr, [data["partner"]], data["users"].values()
+            )
             self._sql_delete(cr, "support.contract", [data["contract"]])
             env.invalidate_all()
             self._remove_plan(env, data)

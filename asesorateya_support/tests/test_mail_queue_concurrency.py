@@ -8,6 +8,9 @@ from odoo.tests.common import BaseCase, get_db_name, tagged
 
 PLAN_BAG = "asesorateya_support.support_plan_demo_hour_bag_10"
 SUMMARY_CRON = "asesorateya_support.ir_cron_send_session_summaries"
+#: The demo's consultant, an employee of the demo company (logs are
+#: timesheet lines of their consultant's employee).
+CONSULTANT = "asesorateya_support.user_consultor"
 
 
 @tagged("post_install", "-at_install")
@@ -58,6 +61,7 @@ class TestSupportMailQueueConcurrency(BaseCase):
                 [
                     {
                         "contract_id": contract.id,
+                        "user_id": env.ref(CONSULTANT).id,
                         "duration": 0.25,
                         "objective": f"Task {index}",
                         "activity": "Done",
@@ -95,6 +99,15 @@ class TestSupportMailQueueConcurrency(BaseCase):
                  WHERE (res_model = 'support.session' AND res_id IN %(sessions)s)
                     OR (res_model = 'support.contract' AND res_id = %(contract)s);
                 DELETE FROM support_session WHERE id IN %(sessions)s;
+                DELETE FROM account_analytic_line WHERE project_id IN (
+                    SELECT id FROM project_project
+                     WHERE support_client_id = %(partner)s);
+                UPDATE support_contract SET timesheet_task_id = NULL
+                 WHERE id = %(contract)s;
+                DELETE FROM project_task WHERE project_id IN (
+                    SELECT id FROM project_project
+                     WHERE support_client_id = %(partner)s);
+                DELETE FROM project_project WHERE support_client_id = %(partner)s;
                 DELETE FROM support_contract WHERE id = %(contract)s;
                 DELETE FROM res_partner WHERE id = %(partner)s;
                 """,
