@@ -31,6 +31,17 @@ class Client:
         answer = json.loads(self.opener.open(request, timeout=120).read())
         assert "error" not in answer, answer
 
+    def json(self, path, params):
+        """The JSON-RPC answer of ``path``: a dict with its ``result``, or its
+        ``error`` (an Odoo error is an answer, not an exception)."""
+        request = urllib.request.Request(
+            self.base + path,
+            data=json.dumps({"jsonrpc": "2.0", "params": params}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with self.opener.open(request, timeout=300) as response:
+            return json.loads(response.read())
+
     def get(self, path):
         with self.opener.open(self.base + path, timeout=300) as response:
             return response.geturl(), response.read().decode()
