@@ -2,9 +2,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Double clicks and two tabs on the portal's forms, over HTTP, against a real
 Odoo server with two workers: the same form sent ten times at once makes one
-claim (one case message), every click gets a page (never an error page), and
-a client's first messages on contracts it does not follow yet, sent at once,
-are all posted without the followers' unique rule showing.
+claim (one case message, one priorities message and to-do), every click gets
+a page (never an error page), and a client's first messages on contracts it
+does not follow yet, sent at once, are all posted without the followers'
+unique rule showing.
 
 The data is committed in a company of its own (a second server must see it).
 """
@@ -93,6 +94,53 @@ def _create_data():
             ]
         )
         assert not contracts.message_partner_ids & contact
+        # A monthly retainer whose cycle is open takes the month's priorities.
+        monthly_product = env["product.product"].create(
+            {
+                "name": "Race monthly 8 h",
+                "type": "service",
+                "list_price": 200000,
+                "company_id": company.id,
+            }
+        )
+        consultant = env["res.users"].create(
+            {
+                "name": "Race Consultant",
+                "login": f"portal_race_consultant_{suffix}",
+                "company_id": company.id,
+                "company_ids": [Command.set(company.ids)],
+                "groups_id": [
+                    Command.set(
+                        env.ref(
+                            "asesorateya_support.asesorateya_support_group_user"
+                        ).ids
+                    )
+                ],
+            }
+        )
+        monthly = env["support.contract"].create(
+            {
+                "partner_id": client.id,
+                "user_id": consultant.id,
+                "plan_id": env["support.plan"]
+                .create(
+                    {
+                        "name": "Race monthly 8 h",
+                        "kind": "monthly",
+                        "product_id": monthly_product.id,
+                        "hours_included": 8.0,
+                        "company_id": company.id,
+                    }
+                )
+                .id,
+                "company_id": company.id,
+                "scope": "Race scope",
+                "amount_paid": 200000,
+                "state": "confirmed",
+            }
+        )
+        monthly.action_start()
+        assert monthly.current_period_id
         cr.commit()
         return {
             "db": db,
@@ -100,6 +148,7 @@ def _create_data():
             "partner": contact.id,
             "client": client.id,
             "contracts": contracts.ids,
+            "monthly": monthly.id,
             "user": user.id,
         }
 
@@ -194,6 +243,46 @@ def test_case_form_sent_ten_times_one_message(race):
         )
 
     assert _env_read(race["db"], count) == 1
+
+
+def test_priorities_form_sent_ten_times_one_message(race):
+    """The month's priorities sent ten times at once: one message, one to-do
+    for the consultant, the cycle's priorities written once."""
+    client = race["client_session"]
+    contract_id = race["monthly"]
+    path = f"/my/support/{contract_id}"
+    _url, page = client.get(path)
+    text = f"Priorities {uuid.uuid4().hex}: close March, then the stock report"
+    form = {
+        "csrf_token": CSRF_RE.search(page).group(1),
+        "submission_key": KEY_RE.search(page).group(1),
+        "priorities": text,
+    }
+    results = at_once(*[lambda: client.post(f"{path}/priorities", form)] * CLICKS)
+    _assert_pages(results, "message=priorities")
+
+    def state(env):
+        contract = env["support.contract"].browse(contract_id)
+        messages = env["mail.message"].search_count(
+            [
+                ("model", "=", "support.contract"),
+                ("res_id", "=", contract_id),
+                ("body", "ilike", text.split(":")[0]),
+            ]
+        )
+        todos = env["mail.activity"].search_count(
+            [
+                ("res_model", "=", "support.contract"),
+                ("res_id", "=", contract_id),
+                ("note", "ilike", text.split(":")[0]),
+            ]
+        )
+        return messages, todos, contract.current_period_id.priorities
+
+    messages, todos, priorities = _env_read(race["db"], state)
+    assert messages == 1
+    assert todos == 1
+    assert priorities == text
 
 
 def test_first_messages_on_fresh_contracts_at_once(race):
