@@ -6,7 +6,7 @@ Not collected by pytest (it builds two databases' worth of Odoo runs): run it
 by hand or in CI, from the repository root::
 
     $ODOO_PYTHON tests/check_migration_17_0_2_0_0.py [--db asy_migration] \
-        [--previous b7d1143]
+        [--previous 487699f] [--lang es_CL]
 
 It
 
@@ -20,7 +20,15 @@ It
 4. reads the same numbers again, and checks that each log has its own
    timesheet line with its day and time, for its consultant's employee (a
    correction's: the corrected log's), and that each contract's timesheet
-   hours, task hours and sale line's delivered hours equal its logs'.
+   hours, task hours and sale line's delivered hours equal its logs';
+5. checks the users' groups: the apps the upgrade installs (Employees,
+   Project, Timesheets) give nobody but the superuser and the administrator
+   their administrator groups; a user gains only what the groups they had
+   imply now (a consultant: *Timesheets / See own timesheets*), and the
+   upgrade's log has no WARNING either.
+
+The previous version is installed with its demo data and Spanish (Chile),
+as a consultancy runs it (``--lang``).
 
 Exit status 0 when the numbers before and after are equal, 1 otherwise.
 """
@@ -52,6 +60,28 @@ BEFORE_SQL = {
         SELECT id, ROUND(hours_used::numeric, 4) FROM support_contract_period
       ORDER BY id""",
 }
+#: Each active user's groups, by external id.
+GROUPS_SQL = {
+    "groups": """
+        SELECT u.login, array_agg(d.module || '.' || d.name
+                         ORDER BY d.module, d.name)
+          FROM res_users u
+          JOIN res_groups_users_rel r ON r.uid = u.id
+          JOIN ir_model_data d ON d.model = 'res.groups' AND d.res_id = r.gid
+         WHERE u.active
+      GROUP BY u.login ORDER BY u.login""",
+    "implied": """
+        SELECT g.module || '.' || g.name, h.module || '.' || h.name
+          FROM res_groups_implied_rel rel
+          JOIN ir_model_data g ON g.model = 'res.groups' AND g.res_id = rel.gid
+          JOIN ir_model_data h ON h.model = 'res.groups' AND h.res_id = rel.hid""",
+}
+#: The superuser and the administrator: the apps grant them their groups by
+#: name (``users`` of their groups), on a new database as on an upgrade.
+ADMINS = ("__system__", "admin")
+CONSULTANT = "asesorateya_support.asesorateya_support_group_user"
+OWN_TIMESHEETS = "hr_timesheet.group_hr_timesheet_user"
+
 AFTER_CHECKS = {
     "logs without their own timesheet line": """
         SELECT s.id FROM support_session s
@@ -95,7 +125,7 @@ AFTER_CHECKS = {
 }
 
 
-def odoo(conf, db, *args, log):
+def odoo(conf, db, *args, log, warnings_too=False):
     cmd = [ODOO_PYTHON, str(ODOO_HOME / "odoo-bin"), "-c", conf, "-d", db, *args]
     cmd += ["--stop-after-init", "--log-level=warn", f"--logfile={log}"]
     print("$", " ".join(cmd), flush=True)
@@ -105,7 +135,9 @@ def odoo(conf, db, *args, log):
     bad = [
         line
         for line in Path(log).read_text(encoding="utf-8").splitlines()
-        if " ERROR " in line or " CRITICAL " in line
+        if " ERROR " in line
+        or " CRITICAL " in line
+        or (warnings_too and " WARNING " in line)
     ]
     if bad:
         sys.exit("errors in the log:\n" + "\n".join(bad[:20]))
@@ -165,10 +197,50 @@ def read(db, queries):
         conn.close()
 
 
+def check_groups(before, after):
+    """The users who gained more than the groups they had imply now, and
+    the consultants who cannot log their own timesheets.
+
+    :return: ``{check name: [rows]}``
+    """
+    implied = {}
+    for group, implies in after["implied"]:
+        implied.setdefault(group, set()).add(implies)
+
+    def closure(groups):
+        todo, seen = list(groups), set(groups)
+        while todo:
+            for implies in implied.get(todo.pop(), ()):
+                if implies not in seen:
+                    seen.add(implies)
+                    todo.append(implies)
+        return seen
+
+    had = {login: set(groups) for login, groups in before}
+    too_much, cannot_log = [], []
+    for login, groups in after["groups"]:
+        groups = set(groups)
+        if login in ADMINS or login not in had:
+            continue
+        gained = groups - closure(had[login])
+        if gained:
+            too_much.append((login, sorted(gained)))
+        if CONSULTANT in groups and OWN_TIMESHEETS not in groups:
+            cannot_log.append(login)
+    print("groups after the upgrade:")
+    for login, groups in after["groups"]:
+        print(f"  {login}: {', '.join(groups)}")
+    return {
+        "users with more groups than theirs imply": too_much,
+        "consultants who cannot log their own timesheets": cannot_log,
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--db", default="asy_migration")
-    parser.add_argument("--previous", default="b7d1143")
+    parser.add_argument("--previous", default="487699f")
+    parser.add_argument("--lang", default="es_CL")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="asy_migration_") as tmp:
         tmp = Path(tmp)
@@ -189,13 +261,29 @@ def main():
         try:
             subprocess.run(["dropdb", "--if-exists", "--force", args.db], check=True)
             conf = write_conf(tmp / "previous.conf", previous, tmp / "data")
-            odoo(conf, args.db, "-i", "asesorateya_support", log=tmp / "install.log")
+            odoo(
+                conf,
+                args.db,
+                "-i",
+                "asesorateya_support",
+                f"--load-language={args.lang}",
+                log=tmp / "install.log",
+            )
             add_corrections(conf, args.db, tmp / "shell.log")
             before = read(args.db, BEFORE_SQL)
+            groups_before = read(args.db, GROUPS_SQL)["groups"]
             conf = write_conf(tmp / "current.conf", REPO, tmp / "data")
-            odoo(conf, args.db, "-u", "asesorateya_support", log=tmp / "upgrade.log")
+            odoo(
+                conf,
+                args.db,
+                "-u",
+                "asesorateya_support",
+                log=tmp / "upgrade.log",
+                warnings_too=True,
+            )
             after = read(args.db, BEFORE_SQL)
             checks = read(args.db, AFTER_CHECKS)
+            checks.update(check_groups(groups_before, read(args.db, GROUPS_SQL)))
         finally:
             subprocess.run(
                 [

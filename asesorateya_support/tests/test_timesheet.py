@@ -1,8 +1,9 @@
 # Copyright 2026 AsesórateYa
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from datetime import date
+from datetime import date, timedelta
 
+import pytz
 from freezegun import freeze_time
 
 from odoo.exceptions import RedirectWarning, UserError
@@ -223,6 +224,20 @@ class TestSupportTimesheet(SupportCommon):
         )
         with self.assertRaisesText(UserError, "Nadia Sin Ficha has no employee"):
             self._log(self.bag, 1.0, user=user)
+        # A Chilean consultancy reads it in Spanish, not a database error.
+        self.env["res.lang"]._activate_lang("es_CL")
+        self.env.ref("base.module_asesorateya_support")._update_translations(["es_CL"])
+        with self.assertRaisesText(UserError, "Nadia Sin Ficha no tiene empleado"):
+            self.env["support.session"].with_user(user).with_context(
+                lang="es_CL"
+            ).create(
+                {
+                    "contract_id": self.bag.id,
+                    "date": "2026-02-10",
+                    "duration": 1.0,
+                    "objective": "Revisar el caso",
+                }
+            )
         self.assertFalse(self.bag.session_ids)
         self.assertEqual(self.bag.hours_used, 0.0)
         self.assertFalse(self.bag.timesheet_task_id.timesheet_ids)
@@ -249,6 +264,41 @@ class TestSupportTimesheetDemo(TransactionCase):
             )
             self.assertEqual(
                 contract.timesheet_project_id.support_client_id, contract.partner_id
+            )
+
+    def test_demo_consultant_books_in_the_consultancy_hours(self):
+        """Her employee's working hours are the demo consultancy's (Monday
+        to Friday, 9:00-13:00 and 14:00-18:00 in Santiago): the booking page
+        offers those, not the company's standard 40 hours (8:00-17:00)."""
+        company = self.env.ref(DEMO_COMPANY_XMLID)
+        consultant = self.env.ref(DEMO_CONSULTANT_XMLID)
+        employee = self.env.ref("asesorateya_support.employee_consultor")
+        calendar = self.env.ref(
+            "asesorateya_support.resource_calendar_demo_consultancy"
+        )
+        resource = consultant._get_support_booking_resource(company)
+        self.assertEqual(resource, employee.resource_id)
+        self.assertEqual(resource.calendar_id, calendar)
+        contract = self.env["support.contract"].search(
+            [
+                ("company_id", "=", company.id),
+                ("plan_id.booking_consultant_ids", "in", consultant.ids),
+            ],
+            limit=1,
+        )
+        self.assertTrue(contract, "a demo contract booked in Odoo")
+        earliest, _latest = contract._get_booking_window()
+        slots = contract._get_booking_slots(earliest, earliest + timedelta(days=7))
+        self.assertTrue(slots)
+        self.assertEqual({tuple(users) for users in slots.values()}, {(consultant.id,)})
+        length = contract.plan_id.session_length
+        santiago = pytz.timezone("America/Santiago")
+        for start in slots:
+            local = start.astimezone(santiago)
+            hour = local.hour + local.minute / 60
+            self.assertLess(local.weekday(), 5, local)
+            self.assertTrue(
+                9 <= hour <= 13 - length or 14 <= hour <= 18 - length, local
             )
 
     def test_setup_gives_the_admin_an_employee_there(self):
