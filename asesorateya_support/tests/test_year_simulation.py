@@ -29,6 +29,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import SupportCommon
+from .common_booking import BookingFixtures
 from .year_machine import FIRST_DAY, YearMachine
 
 _logger = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ SIMULATION_SETTINGS = settings(
 
 
 @tagged("post_install", "-at_install", "year_simulation")
-class TestYearSimulation(SupportCommon):
+class TestYearSimulation(BookingFixtures, SupportCommon):
     """Random years of a consultancy, every invariant after every step."""
 
     with_accounting = True
@@ -59,6 +60,7 @@ class TestYearSimulation(SupportCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls._setup_booking()
         cls.policy = cls.env["support.policy"].create(
             {"name": "Simulated policy", "company_id": cls.company.id}
         )

@@ -8,8 +8,9 @@ import logging
 import time
 from collections import Counter
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+import pytz
 from freezegun import freeze_time
 from hypothesis import event
 from hypothesis import strategies as st
@@ -116,6 +117,16 @@ class YearMachine(RuleBasedStateMachine):
         if kinds:
             domain.append(("kind", "in", list(kinds)))
         return self.env["support.contract"].search(domain, order="id")
+
+    def _bookings(self, order="id"):
+        """The company's booked sessions (not the demo company's)."""
+        return self.env["support.booking"].search(
+            [
+                ("contract_id.company_id", "=", self.case.company.id),
+                ("state", "=", "booked"),
+            ],
+            order=order,
+        )
 
     def _pick(self, data, records):
         return data.draw(st.sampled_from(records), label=records._name)
@@ -236,6 +247,45 @@ class YearMachine(RuleBasedStateMachine):
             ),
         )
 
+    # -- bookings -----------------------------------------------------------
+    @precondition(lambda self: self._contracts(LOGGABLE, SESSION_KINDS))
+    @rule(data=st.data(), days=st.integers(1, 10))
+    def book(self, data, days):
+        """The client books one of the free times the booking page offers."""
+        contract = self._pick(data, self._contracts(LOGGABLE, SESSION_KINDS))
+        with self._now():
+            start = datetime.now(pytz.utc) + timedelta(days=days)
+            slots = sorted(
+                contract._get_booking_slots(start, start + timedelta(days=2))
+            )
+        if not slots:
+            return
+        slot = data.draw(st.sampled_from(slots), label="slot")
+        self._attempt(
+            f"book {contract.kind}",
+            lambda: contract.action_book(
+                slot.astimezone(pytz.utc).replace(tzinfo=None)
+            ),
+        )
+
+    @precondition(lambda self: self._bookings())
+    @rule(data=st.data())
+    def settle_booking(self, data):
+        """A booked session whose time came is recorded missed (it counts as
+        held, policy "No-show"); one still to come is cancelled by the
+        consultant, with a reason."""
+        booking = self._pick(data, self._bookings())
+        with self._now():
+            came = booking.start <= datetime.now()
+        booking = booking.with_user(self.case.user_consultant)
+        if came:
+            self._attempt("no-show", booking.action_mark_no_show)
+        else:
+            self._attempt(
+                "cancel booking",
+                lambda: booking.action_cancel(self._text("Client asked")),
+            )
+
     # -- holds and cycles ----------------------------------------------------
     @precondition(lambda self: self._contracts(["active"]))
     @rule(data=st.data())
@@ -337,14 +387,15 @@ class YearMachine(RuleBasedStateMachine):
 
     @precondition(
         lambda self: self.env["support.cancellation"].search_count(
-            [("state", "=", "to_approve")]
+            [("company_id", "=", self.case.company.id), ("state", "=", "to_approve")]
         )
     )
     @rule(data=st.data(), refund=st.booleans())
     def decide(self, data, refund):
         """A manager decides a refund the policy does not grant by itself."""
         pending = self.env["support.cancellation"].search(
-            [("state", "=", "to_approve")], order="id"
+            [("company_id", "=", self.case.company.id), ("state", "=", "to_approve")],
+            order="id",
         )
         if not pending:
             return
@@ -476,6 +527,16 @@ class YearMachine(RuleBasedStateMachine):
             if rank(level) > rank(self.levels.get(key, "none")):
                 self.crossings[(contract.id, level)] += 1
             self.levels[key] = level
+
+    @invariant()
+    def no_time_booked_twice(self):
+        """No consultant is booked twice at the same time."""
+        bookings = self._bookings(order="consultant_id, start")
+        for before, after in zip(bookings, bookings[1:], strict=False):
+            if before.consultant_id == after.consultant_id:
+                self.case.assertLessEqual(
+                    before.stop, after.start, f"{after.display_name} overlaps"
+                )
 
     @invariant()
     def cancellations_add_up(self):
