@@ -317,7 +317,12 @@ class SupportContract(models.Model):
                 period_hours=period.hours_base,
                 period_hours_used=period._get_hours_used_until(request_date),
                 period_hours_carried_in=period.hours_carried_in,
-                period_amount_received=period._get_amount_received(),
+                # No cycle covers the day when the cycle cron has not opened
+                # the next one yet (a server down at the turn of the cycle):
+                # nothing of a cycle to give back, not a crash.
+                period_amount_received=(
+                    period._get_amount_received() if period else None
+                ),
             )
         elif self.kind == "project":
             items = self.project_item_ids

@@ -267,6 +267,10 @@ class SupportPolicyVersion(models.Model):
         ),
     ]
 
+    # Depends on the contracts: a version a contract took in this very
+    # transaction is used at once, and ``write`` refuses to change its terms
+    # (without it, the count cached before the sale said "unused").
+    @api.depends("contract_ids")
     def _compute_contract_count(self):
         data = (
             self.env["support.contract"]

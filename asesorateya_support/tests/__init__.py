@@ -46,3 +46,4 @@ from . import test_spanish
 from . import test_portal_submit_once
 from . import test_portal_next_steps
 from . import test_timesheet
+from . import test_year_simulation
