@@ -97,8 +97,13 @@ class SaleOrderLine(models.Model):
 
     def _is_support_credit_line(self):
         self.ensure_one()
-        product = self.env.ref(CREDIT_PRODUCT_XMLID, raise_if_not_found=False)
-        return bool(product) and self.product_id == product
+        # The id from the xmlid cache: ``env.ref`` would check the record
+        # exists with a query, on every line of every recompute of the
+        # invoicing fields (a timesheet line recomputes them).
+        product_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            CREDIT_PRODUCT_XMLID, raise_if_not_found=False
+        )
+        return bool(product_id) and self.product_id.id == product_id
 
     def _get_active_support_credit_usages(self):
         self.ensure_one()
