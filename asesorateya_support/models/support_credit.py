@@ -309,7 +309,7 @@ class SupportCredit(models.Model):
         Used up at zero; available again when a use is released, unless its
         validity is over, then expired.
         """
-        expired = self.browse()
+        expired = rebook = self.browse()
         for credit in self:
             if credit.currency_id.is_zero(credit.amount_remaining):
                 state = "used"
@@ -324,7 +324,11 @@ class SupportCredit(models.Model):
                 expired |= credit
             elif state != credit.state:
                 credit.sudo().state = state
+            elif state == "expired":
+                # A use released after the expiry: what it held is lost too.
+                rebook |= credit
         expired._expire()
+        rebook._book_expiry()
 
     def _expire(self):
         """Expire credits whose validity is over; their balance is lost."""
@@ -487,11 +491,19 @@ class SupportCredit(models.Model):
         miscellaneous entry, the client's receivable against the service's
         income account, matched with the credit note for that amount. No
         IVA: the credit note took it back and no service is rendered for it.
+
+        What the note still owes beyond the uses on orders not invoiced yet
+        (which may still be invoiced and paid with it): booked again, by a
+        new entry, for a use released after the expiry (``expiry_move_id``
+        is then the last one).
         """
         for credit in self.sudo():
             note_lines = credit.move_id._support_receivable_lines()
-            amount = credit.amount_remaining
-            if credit.expiry_move_id or not note_lines or not amount:
+            pending = sum(credit.usage_ids._get_to_book().mapped("amount"))
+            amount = credit.currency_id.round(
+                -sum(note_lines.mapped("amount_residual")) - pending
+            )
+            if not note_lines or credit.currency_id.compare_amounts(amount, 0) <= 0:
                 continue
             company = credit.company_id
             journal = self.env["account.journal"].search(

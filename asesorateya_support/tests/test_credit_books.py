@@ -211,3 +211,28 @@ class TestSupportCreditBooks(CreditBooksMixin, SupportCommon):
         self.assertEqual(invoice.amount_total, 400000)
         self.assertEqual(invoice.amount_residual, 340000)
         self.assertCreditsInBooks(self.client_a, owed=0)
+
+    def test_use_released_after_the_expiry_expires_too(self):
+        """A quotation holds 60.000 of a credit of 100.000 when it expires:
+        40.000 are recognised, the 60.000 stay owed while the quotation may
+        still be confirmed and invoiced; cancelled, they are recognised too."""
+        with freeze_time("2026-03-02 12:00:00"):
+            source = self._sell(self.plan_bag, date="2026-03-02")
+            credit = self._issue_on(source, 100000)
+            order = self._spend(self.plan_diagnosis)
+        with freeze_time("2026-09-03 12:00:00"):
+            self.env["support.credit"]._cron_expire_credits()
+            self.assertEqual(credit.state, "expired")
+            first = credit.expiry_move_id
+            self.assertEqual(first.amount_total, 40000)
+            self.assertEqual(credit.amount_in_books, 60000)
+            self.assertCreditsInBooks(self.client_a, owed=60000)
+            order._action_cancel()
+            self.assertEqual(credit.state, "expired")
+            self.assertEqual(credit.amount_remaining, 100000, "nothing counts")
+        second = credit.expiry_move_id
+        self.assertNotEqual(second, first)
+        self.assertEqual((second.state, second.amount_total), ("posted", 60000))
+        self.assertEqual(first.state, "posted", "the first entry stays")
+        self.assertEqual(credit.amount_in_books, 0)
+        self.assertCreditsInBooks(self.client_a, owed=0)
