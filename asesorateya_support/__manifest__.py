@@ -4,7 +4,7 @@
     "name": "AsesórateYa Odoo Support Services",
     "summary": "Sell, run and account Odoo support services: diagnosis, "
     "incidents, hour bags and monthly retainers, with session logs",
-    "version": "17.0.2.0.0",
+    "version": "17.0.2.1.0",
     "category": "Services",
     "license": "LGPL-3",
     "author": "AsesórateYa",

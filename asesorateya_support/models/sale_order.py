@@ -149,6 +149,14 @@ class SaleOrder(models.Model):
                 )
         return result
 
+    def _get_invoiceable_lines(self, final=False):
+        # A client credit line is never invoiced (README "Books"): its credit
+        # note pays the invoice. Filtered here too, as the shop's checkout
+        # forces every line's quantity to invoice
+        # (``_force_lines_to_invoice_policy_order``).
+        lines = super()._get_invoiceable_lines(final=final)
+        return lines.filtered(lambda line: not line._is_support_credit_line())
+
     def _get_update_prices_lines(self):
         # A credit line is worth what the credit gave, never the pricelist's.
         lines = super()._get_update_prices_lines()

@@ -35,6 +35,33 @@ class SaleOrderLine(models.Model):
         credit_lines = self.filtered(lambda line: line._is_support_credit_line())
         return super(SaleOrderLine, self - credit_lines)._compute_tax_id()
 
+    def _compute_qty_to_invoice(self):
+        # A client credit line is not billed: the order's invoice bills the
+        # service at its price (its IVA exact, from its one total), and the
+        # credit's open credit note pays it for what the line spent
+        # (account.move ``_support_spend_order_credits``; README "Books").
+        result = super()._compute_qty_to_invoice()
+        for line in self:
+            if line._is_support_credit_line():
+                line.qty_to_invoice = 0.0
+        return result
+
+    def _compute_untaxed_amount_to_invoice(self):
+        result = super()._compute_untaxed_amount_to_invoice()
+        for line in self:
+            if line._is_support_credit_line():
+                line.untaxed_amount_to_invoice = 0.0
+        return result
+
+    def _compute_invoice_status(self):
+        # Nothing of a confirmed credit line is left to invoice: the order is
+        # fully invoiced once its services are.
+        result = super()._compute_invoice_status()
+        for line in self:
+            if line.state == "sale" and line._is_support_credit_line():
+                line.invoice_status = "invoiced"
+        return result
+
     def _get_invoice_lines(self):
         # A cycle's invoice or the work billed at a cancellation is linked to
         # the line it bills (the order lists it) but is not what the order
@@ -70,8 +97,13 @@ class SaleOrderLine(models.Model):
 
     def _is_support_credit_line(self):
         self.ensure_one()
-        product = self.env.ref(CREDIT_PRODUCT_XMLID, raise_if_not_found=False)
-        return bool(product) and self.product_id == product
+        # The id from the xmlid cache: ``env.ref`` would check the record
+        # exists with a query, on every line of every recompute of the
+        # invoicing fields (a timesheet line recomputes them).
+        product_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            CREDIT_PRODUCT_XMLID, raise_if_not_found=False
+        )
+        return bool(product_id) and self.product_id.id == product_id
 
     def _get_active_support_credit_usages(self):
         self.ensure_one()

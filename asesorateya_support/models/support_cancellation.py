@@ -3,7 +3,7 @@
 
 import logging
 
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..const import (
@@ -278,59 +278,22 @@ class SupportCancellation(models.Model):
             ),
         )
 
-    def _get_move_taxes(self):
-        """The taxes of the service sold, so the document mirrors the sale."""
-        contract = self.contract_id
-        if contract.sale_line_id:
-            return contract.sale_line_id.tax_id
-        return contract.plan_id.product_id.taxes_id.filtered(
-            lambda t: t.company_id == self.company_id
-        )
-
-    def _create_move(self, move_type, amount, label):
+    def _create_move(self, move_type, amount, label, settle=True):
         """A posted credit note or invoice of ``amount``, IVA included.
 
         :param str move_type: ``out_refund`` or ``out_invoice``
         :param str label: the line's description
+        :param bool settle: whether a credit note settles what the invoice it
+            corrects still asks (a refund); a client credit's note stays open:
+            it is the credit, spent on the client's next invoices
+            (``support.credit``)
         """
         self.ensure_one()
         contract = self.contract_id
-        taxes = self._get_move_taxes()
-        # The amounts of the policies include IVA: with taxes not included in
-        # the price, the line gets the price before taxes that gives them.
-        price_unit = contract._get_price_unit_for_total(
-            amount, taxes, contract.currency_id
-        )
         origin_invoice = self._get_origin_invoice(move_type)
-        vals = {
-            "move_type": move_type,
-            "partner_id": contract.partner_id.id,
-            "company_id": contract.company_id.id,
-            "currency_id": contract.currency_id.id,
-            "invoice_date": contract.company_id._support_today(),
-            "invoice_origin": contract.sale_order_id.name or contract.name,
-            "ref": self.name,
-            "invoice_line_ids": [
-                Command.create(
-                    {
-                        "product_id": contract.plan_id.product_id.id,
-                        "name": label,
-                        "quantity": 1.0,
-                        "price_unit": price_unit,
-                        "tax_ids": [Command.set(taxes.ids)],
-                    }
-                )
-            ],
-        }
-        if move_type == "out_refund" and origin_invoice:
-            vals["reversed_entry_id"] = origin_invoice.id
-        elif move_type == "out_invoice" and contract.sudo().sale_line_id:
-            # Work billed beyond what the order sold: listed with the order's
-            # invoices, not counted in its invoiced quantity.
-            vals["invoice_line_ids"][0][2].update(
-                sale_line_ids=[Command.set(contract.sudo().sale_line_id.ids)],
-                support_beyond_order=True,
-            )
+        vals = contract._prepare_support_move_values(
+            move_type, amount, label, self.name, origin_invoice
+        )
         try:
             move = (
                 self.env["account.move"]
@@ -348,7 +311,7 @@ class SupportCancellation(models.Model):
                     error=error,
                 )
             ) from error
-        self._post_move(move, origin_invoice)
+        self._post_move(move, origin_invoice if settle else self.env["account.move"])
         return move
 
     def _post_move(self, move, origin_invoice):
@@ -408,43 +371,7 @@ class SupportCancellation(models.Model):
             )
 
     def _get_origin_invoice(self, move_type):
-        """The posted invoice of the contract's order a credit note corrects.
-
-        A refund of an order never invoiced first issues the order's invoice
-        (or posts its draft), then reverses it: a credit note must reference
-        the document it corrects (the SII rejects one that references none),
-        and the sale was made and paid, so its document is owed anyway (IVA
-        on services is due when they are paid). The ledger then shows the
-        sale and its cancellation, each with its IVA, instead of a credit
-        note that understates the IVA of a sale never declared.
-
-        :return: an ``account.move``, empty for an invoice or a contract
-            without order
-        """
-        order = self.contract_id.sale_order_id.sudo()
-        if move_type != "out_refund" or not order:
-            return self.env["account.move"]
-        posted = order.invoice_ids.filtered(
-            lambda m: m.move_type == "out_invoice" and m.state == "posted"
-        )
-        if posted:
-            return posted[-1:]
-        invoices = order.invoice_ids.filtered(
-            lambda m: m.move_type == "out_invoice" and m.state == "draft"
-        )
-        if not invoices:
-            try:
-                with self.env.cr.savepoint():
-                    invoices = order.with_company(order.company_id)._create_invoices()
-            except UserError:
-                # Nothing left to invoice on the order: nothing to reference.
-                return self.env["account.move"]
-        try:
-            with self.env.cr.savepoint():
-                invoices._support_prepare_documents()
-                invoices.action_post()
-        except UserError:
-            # Left as a draft; the credit note, refused for the same reason,
-            # tells the accountant.
-            return self.env["account.move"]
-        return invoices[-1:]
+        """The posted invoice of the contract's order a credit note corrects
+        (``support.contract._get_support_origin_invoice``)."""
+        self.ensure_one()
+        return self.contract_id._get_support_origin_invoice(move_type)

@@ -1,15 +1,19 @@
 # Copyright 2026 AsesórateYa
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+import logging
+
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
 from ..const import CREDIT_SCOPE_KINDS, REMINDER_TEMPLATE_XMLID
 from ..formatting import format_day, format_money
 from ..policy import credit_expiry
+
+_logger = logging.getLogger(__name__)
 
 
 class SupportCredit(models.Model):
@@ -100,6 +104,31 @@ class SupportCredit(models.Model):
     date_reminder_sent = fields.Date(
         string="Reminder sent on", readonly=True, copy=False
     )
+    move_id = fields.Many2one(
+        "account.move",
+        string="Open credit note",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The open credit note that is this credit in the books: the "
+        "client's next invoices are paid with it, for what each spends.",
+    )
+    expiry_move_id = fields.Many2one(
+        "account.move",
+        string="Expiry entry",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
+        help="The entry recognising as income what was left when the credit "
+        "expired, which settles its credit note.",
+    )
+    amount_in_books = fields.Monetary(
+        string="Open in the books",
+        compute="_compute_amount_in_books",
+        help="What the credit note still owes the client: what is left of "
+        "the credit plus its uses on orders not invoiced yet.",
+    )
     state = fields.Selection(
         [("available", "Available"), ("used", "Fully used"), ("expired", "Expired")],
         default="available",
@@ -140,6 +169,15 @@ class SupportCredit(models.Model):
                 usage.amount for usage in credit.usage_ids if usage.state == "active"
             )
             credit.amount_remaining = credit.currency_id.round(credit.amount - used)
+
+    @api.depends(
+        "move_id.state",
+        "move_id.line_ids.amount_residual",
+    )
+    def _compute_amount_in_books(self):
+        for credit in self:
+            lines = credit.sudo().move_id._support_receivable_lines()
+            credit.amount_in_books = -sum(lines.mapped("amount_residual"))
 
     @api.depends("date_expiry", "company_id.support_credit_reminder_days")
     def _compute_date_reminder(self):
@@ -211,6 +249,7 @@ class SupportCredit(models.Model):
         vals.update(values)
         credit = self.sudo().create(vals)
         credit.message_subscribe(partner_ids=credit.partner_id.ids)
+        credit._book_issue()
         return credit.sudo(self.env.su)
 
     # ------------------------------------------------------------------
@@ -270,7 +309,7 @@ class SupportCredit(models.Model):
         Used up at zero; available again when a use is released, unless its
         validity is over, then expired.
         """
-        expired = self.browse()
+        expired = rebook = self.browse()
         for credit in self:
             if credit.currency_id.is_zero(credit.amount_remaining):
                 state = "used"
@@ -285,12 +324,17 @@ class SupportCredit(models.Model):
                 expired |= credit
             elif state != credit.state:
                 credit.sudo().state = state
+            elif state == "expired":
+                # A use released after the expiry: what it held is lost too.
+                rebook |= credit
         expired._expire()
+        rebook._book_expiry()
 
     def _expire(self):
         """Expire credits whose validity is over; their balance is lost."""
         for credit in self:
             credit.sudo().state = "expired"
+            credit._book_expiry()
             credit.sudo().message_post(
                 body=_(
                     "The credit's validity ended on %(date)s: %(amount)s unused "
@@ -353,3 +397,155 @@ class SupportCredit(models.Model):
                 template, subtype_xmlid="mail.mt_comment"
             )
             credit.sudo().date_reminder_sent = today
+
+    # ------------------------------------------------------------------
+    # Books (README "Books": client credits)
+    # ------------------------------------------------------------------
+    @api.model
+    def _has_books(self, company):
+        """Whether ``company`` keeps books the addon posts to: a sales journal.
+
+        A company without a chart of accounts gets credits all the same,
+        with no entry (nothing could record it).
+        """
+        return bool(
+            self.env["account.journal"]
+            .sudo()
+            .search_count(
+                [("company_id", "=", company.id), ("type", "=", "sale")], limit=1
+            )
+        )
+
+    def _book_issue(self):
+        """Put the credit in the books: an open credit note of its amount on
+        the contract's service, correcting the invoice of what was paid
+        (a cancellation's unused balance, a converted diagnosis).
+
+        Left open, unmatched: the money is not returned, it is owed to the
+        client until spent or expired. A credit note Odoo refuses to post
+        waits as a draft for the accountant (who is told); the credit stands.
+        """
+        for credit in self.sudo():
+            contract = credit.contract_id
+            if credit.move_id or not contract or not self._has_books(credit.company_id):
+                continue
+            label = _(
+                "Client credit %(credit)s: %(contract)s",
+                credit=credit.name,
+                contract=contract.name,
+            )
+            if credit.cancellation_id:
+                credit.move_id = credit.cancellation_id._create_move(
+                    "out_refund", credit.amount, label, settle=False
+                )
+                # Posted before it was the credit's: keep it open now.
+                credit.move_id._support_keep_credit_notes_open()
+                continue
+            origin = contract._get_support_origin_invoice("out_refund")
+            move = (
+                self.env["account.move"]
+                .with_company(credit.company_id)
+                .create(
+                    contract._prepare_support_move_values(
+                        "out_refund", credit.amount, label, credit.name, origin
+                    )
+                )
+            )
+            credit.move_id = move
+            try:
+                with self.env.cr.savepoint():
+                    move._support_prepare_documents()
+                    move.action_post()
+            except UserError as error:
+                reason = str(error.args[0] if error.args else error).strip()
+                _logger.warning(
+                    "Support credit %s (client %s): credit note %s left as a draft: %s",
+                    credit.name,
+                    credit.partner_id.display_name,
+                    move.id,
+                    reason,
+                )
+                contract.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=(contract.user_id or self.env.user).id,
+                    summary=reason.splitlines()[0][:200] if reason else _("Post"),
+                    note=_(
+                        "The credit note of %(credit)s is a draft: %(reason)s "
+                        "Complete it and post it.",
+                        credit=credit.name,
+                        reason=reason,
+                    ),
+                )
+
+    def _get_expiry_account(self):
+        """Where an expired credit's balance is recognised: the income account
+        of the service it came from (the accountant may reclassify it)."""
+        self.ensure_one()
+        product = self.contract_id.plan_id.product_id.with_company(self.company_id)
+        accounts = product.product_tmpl_id.get_product_accounts()
+        journal = self.move_id.journal_id
+        return accounts.get("income") or journal.default_account_id
+
+    def _book_expiry(self):
+        """Recognise what is left of an expired credit as income: a
+        miscellaneous entry, the client's receivable against the service's
+        income account, matched with the credit note for that amount. No
+        IVA: the credit note took it back and no service is rendered for it.
+
+        What the note still owes beyond the uses on orders not invoiced yet
+        (which may still be invoiced and paid with it): booked again, by a
+        new entry, for a use released after the expiry (``expiry_move_id``
+        is then the last one).
+        """
+        for credit in self.sudo():
+            note_lines = credit.move_id._support_receivable_lines()
+            pending = sum(credit.usage_ids._get_to_book().mapped("amount"))
+            amount = credit.currency_id.round(
+                -sum(note_lines.mapped("amount_residual")) - pending
+            )
+            if not note_lines or credit.currency_id.compare_amounts(amount, 0) <= 0:
+                continue
+            company = credit.company_id
+            journal = self.env["account.journal"].search(
+                [("company_id", "=", company.id), ("type", "=", "general")], limit=1
+            )
+            account = credit._get_expiry_account()
+            if not journal or not account:
+                continue
+            label = _("Client credit %(credit)s expired", credit=credit.name)
+            receivable = note_lines[:1]
+            move = (
+                self.env["account.move"]
+                .with_company(company)
+                .create(
+                    {
+                        "move_type": "entry",
+                        "journal_id": journal.id,
+                        "date": company._support_today(),
+                        "ref": credit.name,
+                        "line_ids": [
+                            Command.create(
+                                {
+                                    "name": label,
+                                    "account_id": receivable.account_id.id,
+                                    "partner_id": receivable.partner_id.id,
+                                    "debit": amount,
+                                }
+                            ),
+                            Command.create(
+                                {
+                                    "name": label,
+                                    "account_id": account.id,
+                                    "partner_id": receivable.partner_id.id,
+                                    "credit": amount,
+                                }
+                            ),
+                        ],
+                    }
+                )
+            )
+            move.action_post()
+            credit.expiry_move_id = move
+            move._support_receivable_lines()[:1]._support_reconcile_amount(
+                receivable, amount
+            )

@@ -63,6 +63,24 @@ class SupportCreditUsage(models.Model):
         index=True,
     )
     date_released = fields.Date(string="Released on", readonly=True)
+    invoice_id = fields.Many2one(
+        "account.move",
+        string="Paid invoice",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The order's invoice this use paid, with the credit's credit note.",
+    )
+    partial_id = fields.Many2one(
+        "account.partial.reconcile",
+        string="Matching",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="The match of the credit's credit note with the invoice: gone "
+        "when the invoice is reset to draft, made again when it is posted.",
+    )
     release_reason = fields.Char(readonly=True)
     company_id = fields.Many2one(related="credit_id.company_id", store=True)
     partner_id = fields.Many2one(
@@ -117,3 +135,39 @@ class SupportCreditUsage(models.Model):
                 **usage.sale_order_id.sudo()._get_support_note_author(),
             )
         usages.credit_id._update_state()
+
+    # ------------------------------------------------------------------
+    # Books (README "Books": client credits)
+    # ------------------------------------------------------------------
+    def _get_to_book(self):
+        """The uses still to match with their order's invoice: counted, their
+        credit's credit note posted, not matched yet, on a credit line the
+        order's invoice left out (lines of uses before 17.0.2.1.0 were
+        invoiced as negative lines: those paid their invoice already).
+        """
+        return self.sudo().filtered(
+            lambda usage: (
+                usage.state == "active"
+                and not usage.partial_id
+                and usage.credit_id.move_id.state == "posted"
+                and not usage.sale_line_id.qty_invoiced
+            )
+        )
+
+    def _book_on_invoice(self, invoice):
+        """Pay ``invoice`` (posted, of these uses' order) with the credits'
+        credit notes, each for what its use spent.
+
+        :param invoice: an ``account.move`` of the order
+        """
+        invoice_lines = invoice._support_receivable_lines()
+        for usage in self:
+            note_lines = usage.credit_id.move_id._support_receivable_lines()
+            if not invoice_lines or not note_lines:
+                continue
+            partial = invoice_lines[:1]._support_reconcile_amount(
+                note_lines[:1], usage.amount
+            )
+            if partial:
+                usage.sudo().write({"invoice_id": invoice.id, "partial_id": partial.id})
+                invoice_lines = invoice._support_receivable_lines()

@@ -7,6 +7,7 @@ from . import test_billing
 from . import test_books
 from . import test_contract
 from . import test_credit
+from . import test_credit_books
 from . import test_credit_concurrency
 from . import test_credit_reminder
 from . import test_mail

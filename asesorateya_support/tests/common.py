@@ -340,3 +340,50 @@ class SupportRetainerRollMixin:
 
     def _second(self, contract):
         return contract.period_ids.filtered(lambda p: p.sequence == 2)
+
+
+class CreditBooksMixin:
+    """The invariant of client credits in the books (README "Books"):
+    what a client's credits still owe it equals what the ledger owes it for
+    them, the open balance of the credits' credit notes."""
+
+    def _credits_owed(self, partner):
+        """What ``partner``'s credits owe it, from the credits alone: what is
+        left of the available ones, plus their uses on orders whose invoice
+        has not matched them yet (a quotation can still release them)."""
+        credits = self.env["support.credit"].search(
+            [("partner_id", "=", partner.commercial_partner_id.id)]
+        )
+        left = sum(c.amount_remaining for c in credits if c.state == "available")
+        pending = sum(
+            usage.amount
+            for usage in credits.usage_ids
+            if usage.state == "active"
+            and not usage.partial_id
+            and not usage.sale_line_id.qty_invoiced
+        )
+        return left + pending
+
+    def _credits_in_ledger(self, partner):
+        """What the ledger owes ``partner`` for its credits: the open balance
+        of their credit notes' receivable items, read from the journal items."""
+        credits = self.env["support.credit"].search(
+            [("partner_id", "=", partner.commercial_partner_id.id)]
+        )
+        items = self.env["account.move.line"].search(
+            [
+                ("move_id", "in", credits.move_id.ids),
+                ("parent_state", "=", "posted"),
+                ("account_id.account_type", "=", "asset_receivable"),
+            ]
+        )
+        return -sum(items.mapped("amount_residual"))
+
+    def assertCreditsInBooks(self, partner, owed=None):
+        """The credits of ``partner`` and the ledger agree (to the peso)."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        in_credits = self._credits_owed(partner)
+        self.assertEqual(in_credits, self._credits_in_ledger(partner))
+        if owed is not None:
+            self.assertEqual(in_credits, owed)

@@ -433,6 +433,37 @@ class TestSupportShop(HttpCase, SupportCommon):
             other._apply_support_credits_in_cart(self.user_portal_a)
         self.assertFalse(other.support_credit_count, "client B has no credit")
 
+    def test_cart_paid_with_a_credit_and_money(self):
+        """The client pays 40.000 online for a diagnosis of 60.000 and a
+        credit of 20.000: the factura bills 60.000 (IVA exact from it), the
+        credit's open credit note pays 20.000, the payment the rest."""
+        source = self._sell(self.plan_bag, self.contact_a)
+        credit = self.env["support.credit"]._issue(
+            self.client_a,
+            20000.0,
+            "cancellation",
+            fields.Date.today(),
+            self.env.ref(POLICY_V1),
+            contract_id=source.id,
+            company_id=self.company.id,
+        )
+        self.assertEqual(credit.amount_in_books, 20000)
+        order = self._cart((self.plan_diagnosis, 1))
+        order._apply_support_credits_in_cart(self.user_portal_a)
+        self.assertEqual(order.amount_total, 40000.0)
+        self._pay(order)
+        self.assertEqual(order.state, "sale")
+        invoice = order.invoice_ids
+        self.assertEqual(len(invoice), 1)
+        self.assertEqual(
+            (invoice.amount_total, invoice.amount_untaxed, invoice.amount_residual),
+            (60000, round(60000 / 1.19), 0),
+        )
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(credit.usage_ids.invoice_id, invoice)
+        credit.invalidate_recordset()
+        self.assertEqual((credit.amount_remaining, credit.amount_in_books), (0, 0))
+
     def test_public_visitor_cannot_apply_credits(self):
         self.authenticate(None, None)
         page = self.url_open(

@@ -243,12 +243,14 @@ class TestChileanDocuments(ChileanChartMixin, SupportRetainerRollMixin, SupportC
         )
         self.assertFalse(itax.price_include)
         self.company.account_sale_tax_id = itax
+        source = self._sell(self.plan_diagnosis, date="2026-03-02")
         self.env["support.credit"]._issue(
             self.client_a,
             10000,
             "cancellation",
             date(2026, 3, 2),
             self.env.ref("asesorateya_support.support_policy_support_v1"),
+            contract_id=source.id,
             company_id=self.company.id,
         )
         with freeze_time("2026-03-02 12:00:00"):
@@ -262,5 +264,8 @@ class TestChileanDocuments(ChileanChartMixin, SupportRetainerRollMixin, SupportC
             order.action_confirm()
             invoice = order._create_invoices()
             invoice.action_post()
-        self.assertEqual(invoice.amount_total, before - 10000, "less 10.000")
+        # The factura bills the diagnosis at its price; the credit's nota de
+        # crédito pays 10.000 of it (README "Books").
+        self.assertEqual(invoice.amount_total, before)
+        self.assertEqual(invoice.amount_residual, before - 10000, "less 10.000")
         self.assertEqual(invoice.l10n_latam_document_type_id.code, "33")

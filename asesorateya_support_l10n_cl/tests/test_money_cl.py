@@ -8,11 +8,14 @@ fixtures on l10n_cl's chart, journals, document types and IVA 19%
 Odoo's loader would otherwise run the generic ones here a second time.
 """
 
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 
 from odoo.addons.asesorateya_support.tests import (
     test_billing,
     test_cancellation,
+    test_credit_books,
     test_project,
 )
 
@@ -41,3 +44,17 @@ class TestCancellationChile(
 @tagged("post_install", "-at_install")
 class TestProjectChile(ChileanChartMixin, test_project.TestSupportProject):
     """Agency projects on the Chilean chart."""
+
+
+@tagged("post_install", "-at_install")
+class TestCreditBooksChile(ChileanChartMixin, test_credit_books.TestSupportCreditBooks):
+    """Client credits as open notas de crédito 61 that pay the next factura."""
+
+    def test_credit_note_is_a_nota_de_credito(self):
+        with freeze_time("2026-03-02 12:00:00"):
+            source = self._sell(self.plan_bag, date="2026-03-02")
+            credit = self._issue_on(source, 100000)
+        self.assertEqual(credit.move_id.l10n_latam_document_type_id.code, "61")
+        self.assertEqual(
+            credit.move_id.reversed_entry_id.l10n_latam_document_type_id.code, "33"
+        )
