@@ -11,7 +11,8 @@ balance rule under contention. At the end:
 - no HTTP 500 and no error other than the balance rule's refusal (Odoo itself
   retries the serialization conflicts of concurrent logs);
 - every log the server accepted is in the database, and nothing else;
-- no bag went below zero, and each bag's hours used equal the sum of its logs.
+- no bag went below zero, and each bag's hours used equal the sum of its logs
+  and the sum of their timesheet lines (one line a log).
 
 Then the same 20 consultants log Odoo's plain timesheet lines (on tasks of
 a plain project) under the same load, for the same time: the reference of
@@ -244,10 +245,17 @@ def test_twenty_clients_log_at_once(load_data, server, tmp_path):
         bags = env["support.contract"].browse(load_data["bags"])
         sessions = env["support.session"].search([("contract_id", "in", bags.ids)])
         assert sorted(sessions.ids) == sorted(sid for _bag, sid in accepted)
+        # Each log is one timesheet line of its own, of the same hours: no
+        # hour lost or doubled between the bag, its logs and the timesheets.
+        lines = sessions.timesheet_id
+        assert len(lines) == len(sessions), "one timesheet line per log"
+        assert all(lines.mapped("unit_amount")), "no line without hours"
         for bag in bags:
             logs = sessions.filtered(lambda s, bag=bag: s.contract_id == bag)
             total = sum(logs.mapped("duration"))
             assert bag.hours_used == pytest.approx(total)
+            timesheet_total = sum(logs.timesheet_id.mapped("unit_amount"))
+            assert timesheet_total == pytest.approx(total), "timesheets = logs"
             hours = load_data["bag_hours"][bag.id]
             assert bag.hours_used <= hours + 1e-6, "no bag below zero"
             assert bag.hours_remaining >= 0
