@@ -10,9 +10,52 @@ from odoo.tools.rendering_tools import parse_inline_template
 
 from ..const import QWEB_COMPILE_ONCE
 
+#: ``_parse_partner_to``'s results by text (a few thousand at most).
+_PARTNER_TO_PARSED = {}
+
 
 class MailTemplate(models.Model):
     _inherit = "mail.template"
+
+    @classmethod
+    def _parse_partner_to(cls, partner_to):
+        """Odoo's parsing of a rendered ``partner_to`` (``literal_eval``),
+        remembered by its text: it is parsed twice for each email
+        (``_generate_template_recipients``), 0.5 s of a batch of 500 closing
+        emails, profiled."""
+        if not isinstance(partner_to, str):
+            return super()._parse_partner_to(partner_to)
+        parsed = _PARTNER_TO_PARSED.get(partner_to)
+        if parsed is None:
+            if len(_PARTNER_TO_PARSED) > 4096:
+                _PARTNER_TO_PARSED.clear()
+            parsed = _PARTNER_TO_PARSED[partner_to] = tuple(
+                super()._parse_partner_to(partner_to)
+            )
+        return list(parsed)
+
+    @api.model
+    def _render_eval_context(self):
+        """Odoo's rendering values; in the batched client emails (context
+        ``QWEB_COMPILE_ONCE``), ``format_date`` remembers what it gave for a
+        day, in this language: babel parses the locale again for each call,
+        three calls an email (0.4 s of a batch of 500, profiled)."""
+        values = super()._render_eval_context()
+        if self.env.context.get(QWEB_COMPILE_ONCE):
+            format_date, formatted = values["format_date"], {}
+
+            def format_date_once(date, date_format=False, lang_code=False):
+                key = (date, date_format, lang_code)
+                try:
+                    return formatted[key]
+                except TypeError:  # not hashable: as Odoo does
+                    return format_date(date, date_format, lang_code)
+                except KeyError:
+                    result = formatted[key] = format_date(date, date_format, lang_code)
+                    return result
+
+            values["format_date"] = format_date_once
+        return values
 
     @api.model
     def _render_template_qweb(
