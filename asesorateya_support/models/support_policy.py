@@ -112,6 +112,12 @@ class SupportPolicy(models.Model):
         :return: the version that now holds the terms
         """
         self.ensure_one()
+        # Refused before a version is made: the database's check
+        # (``terms_positive``) would stop its insert with an error of its own.
+        if any((vals.get(name) or 0) < 0 for name in POSITIVE_TERMS):
+            raise ValidationError(
+                _("A policy's days, months, rounds and prices cannot be negative.")
+            )
         current = self.current_version_id
         if not current:
             return self.env["support.policy.version"].create(

@@ -867,7 +867,7 @@ class TestBadInput(SupportPortalCommon):
             with self.subTest(field=fname, value=repr(value)[:40]):
                 before = self._snapshot()
                 answer = self._call_kw(
-                    "res.config.settings", "web_save", [[], {fname: value}]
+                    "res.config.settings", "web_save", [[], {fname: value}, {}]
                 )
                 if "result" in answer:
                     answer = self._call_kw(
@@ -882,10 +882,13 @@ class TestBadInput(SupportPortalCommon):
                 self.assertEqual(self._snapshot(), before)
         # A good value is saved: the cases fail for their value.
         answer = self._call_kw(
-            "res.config.settings", "web_save", [[], {"support_billing_grace_days": 7}]
+            "res.config.settings",
+            "web_save",
+            [[], {"support_billing_grace_days": 7}, {}],
         )
         self._call_kw("res.config.settings", "execute", [[answer["result"][0]["id"]]])
-        self.assertEqual(self.env.company.support_billing_grace_days, 7)
+        admin = self.env.ref("base.user_admin")
+        self.assertEqual(admin.company_id.support_billing_grace_days, 7)
         _logger.info("Settings: %s bad inputs refused", len(SETTINGS_CASES))
 
     def test_json_rpc(self):
