@@ -9,7 +9,7 @@ from .account_move import missing_rut_error, needs_rut, sii_document_code
 class SupportContractPeriod(models.Model):
     _inherit = "support.contract.period"
 
-    def _prepare_invoice_values(self, journal):
+    def _prepare_invoice_values(self, journal, fiscal_positions=None):
         """Refuse a cycle's factura for a client without RUT before its
         invoice is made, with the refusal ``_support_prepare_documents`` gives.
 
@@ -20,7 +20,9 @@ class SupportContractPeriod(models.Model):
         Refused here, the cycle never enters the batch (``_bill`` records the
         refusal and asks the accountant), and the batch goes through whole.
         """
-        values = super()._prepare_invoice_values(journal)
+        values = super()._prepare_invoice_values(
+            journal, fiscal_positions=fiscal_positions
+        )
         company = journal.company_id
         if (
             not journal.l10n_latam_use_documents
