@@ -14,8 +14,11 @@ Run by ``scripts/bench`` (see README.md). It
    each measured request, reads the SQL query count and the server time that
    Odoo itself logs for it (werkzeug lines: queries, SQL time, other time),
    the median of repeated runs after a warm-up;
-3. runs the monthly cron in-process, batch by batch, then once more;
-4. prints a table and writes it as JSON (``bench/results.json``).
+3. runs the monthly cron in-process, batch by batch, then once more, and
+   sends the closing emails it queued;
+4. on a second database with l10n_cl's chart (``--billing``), runs the
+   monthly cron over 10,000 retainers that it closes, opens and bills;
+5. prints a table and writes it as JSON (``bench/results.json``).
 
 Nothing here is a test: the targets are printed as met or not.
 """
