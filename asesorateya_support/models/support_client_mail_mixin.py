@@ -243,7 +243,7 @@ class SupportClientMailMixin(models.AbstractModel):
         reply_tos = threads._notify_get_reply_to(default=False)
         Partner = self.env["res.partner"].sudo()
         comment = self.env.ref("mail.mt_comment")
-        message_values, unreachable = [], []
+        message_values, unreachable, bodies = [], [], []
         for thread, record in pairs:
             values = values_all[record.id]
             reachable = Partner.browse(values.get("partner_ids") or []).filtered(
@@ -251,6 +251,7 @@ class SupportClientMailMixin(models.AbstractModel):
             )
             if not reachable:
                 unreachable.append((thread, values))
+            bodies.append(values.get("body_html") or "")
             author = thread._get_mail_author()
             email_from = values.get("email_from") or author.email_formatted
             message_values.append(
@@ -270,22 +271,31 @@ class SupportClientMailMixin(models.AbstractModel):
                     "email_add_signature": False,
                 }
             )
-        bodies = [values_all[record.id].get("body_html") or "" for _t, record in pairs]
-        if any("data:image" in body for body in bodies):
-            # Images embedded in the body: mail.message's create makes them
-            # attachments, which only its own way of saving the body does.
-            for values, body in zip(message_values, bodies, strict=True):
-                values["body"] = body
-            messages = Message.create(message_values)
-        else:
-            messages = Message.create(message_values)
-            self._write_message_bodies(messages, bodies)
+        messages = self._create_client_messages(message_values, bodies)
         self._notify_client_mails_batch(messages, threads, comment, template)
         for thread, values in unreachable:
             thread._schedule_reach_client(values)
         if len(unreachable) < len(pairs):
             self._trigger_mail_queue()
         return messages.sudo(False)
+
+    @api.model
+    def _create_client_messages(self, message_values, bodies):
+        """Create the messages of ``message_values`` with their ``bodies``
+        (``_write_message_bodies``).
+
+        :return: the ``mail.message`` created, in the same order
+        """
+        Message = self.env["mail.message"].sudo()
+        if any("data:image" in body for body in bodies):
+            # Images embedded in the body: mail.message's create makes them
+            # attachments, which only its own way of saving the body does.
+            for values, body in zip(message_values, bodies, strict=True):
+                values["body"] = body
+            return Message.create(message_values)
+        messages = Message.create(message_values)
+        self._write_message_bodies(messages, bodies)
+        return messages
 
     @api.model
     def _write_message_bodies(self, messages, bodies):
