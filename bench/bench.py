@@ -14,8 +14,11 @@ Run by ``scripts/bench`` (see README.md). It
    each measured request, reads the SQL query count and the server time that
    Odoo itself logs for it (werkzeug lines: queries, SQL time, other time),
    the median of repeated runs after a warm-up;
-3. runs the monthly cron in-process, batch by batch, then once more;
-4. prints a table and writes it as JSON (``bench/results.json``).
+3. runs the monthly cron in-process, batch by batch, then once more, and
+   sends the closing emails it queued;
+4. on a second database with l10n_cl's chart (``--billing``), runs the
+   monthly cron over 10,000 retainers that it closes, opens and bills;
+5. prints a table and writes it as JSON (``bench/results.json``).
 
 Nothing here is a test: the targets are printed as met or not.
 """
@@ -45,7 +48,7 @@ ACCESS_RE = re.compile(
 IDS_PARAM = "asesorateya_bench.ids"
 
 
-def odoo_cmd(args, extra):
+def odoo_cmd(args, extra, db=None):
     return [
         args.python,
         args.odoo_bin,
@@ -54,7 +57,7 @@ def odoo_cmd(args, extra):
         f"--db_port={args.pg_port}",
         f"--db_user={args.pg_user}",
         "-d",
-        args.db,
+        db or args.db,
         *extra,
     ]
 
@@ -162,6 +165,112 @@ def place_booking_events(args, ids):
                 )
         cr.commit()
     return first_day.isoformat()
+
+
+def billing_database(args):
+    """The database of the monthly run with invoices (``--billing``): a
+    company on l10n_cl's chart (asesorateya_support, l10n_cl and so
+    asesorateya_support_l10n_cl installed) with ``--billing`` retainers
+    (bench/generate.py, ``generate_billing``).
+
+    Built once as ``<db>_cl_fresh``; each run measures a copy of it,
+    ``<db>_cl``, whose cycles are still to be closed, opened and billed
+    (with ``--reuse`` the copy is made again from the one built before).
+
+    :return: the generation's ids
+    """
+    fresh, db = f"{args.db}_cl_fresh", f"{args.db}_cl"
+    pg = ["-h", args.pg_host, "-p", str(args.pg_port), "-U", args.pg_user]
+    found = subprocess.run(
+        ["psql", *pg, "-d", fresh, "-Atqc"]
+        + [f"SELECT value FROM ir_config_parameter WHERE key = '{IDS_PARAM}'"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if args.reuse and found.returncode == 0 and found.stdout.strip():
+        ids = json.loads(found.stdout.strip())
+        print(f"[bench] reusing {fresh} for the monthly run with invoices")
+        subprocess.run(
+            odoo_cmd(
+                args,
+                ["-u", "asesorateya_support,asesorateya_support_l10n_cl"]
+                + ["--stop-after-init", "--log-level=warn"],
+                db=fresh,
+            ),
+            check=True,
+        )
+    else:
+        subprocess.run(["dropdb", "--if-exists", "--force", *pg, fresh], check=True)
+        print(f"[bench] installing asesorateya_support and l10n_cl into {fresh}")
+        subprocess.run(
+            odoo_cmd(
+                args,
+                ["-i", "asesorateya_support,l10n_cl", "--without-demo=all"]
+                + ["--stop-after-init", "--log-level=warn"],
+                db=fresh,
+            ),
+            check=True,
+        )
+        odoo = in_odoo(args)
+        sys.path.insert(0, str(REPO / "bench"))
+        from generate import generate_billing
+
+        with odoo.registry(fresh).cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            installed = env["ir.module.module"].search(
+                [("name", "=", "asesorateya_support_l10n_cl")]
+            )
+            if installed.state != "installed":
+                raise RuntimeError("asesorateya_support_l10n_cl was not installed")
+            ids = generate_billing(env, contracts=args.billing)
+            env["ir.config_parameter"].set_param(IDS_PARAM, json.dumps(ids))
+            cr.commit()
+        odoo.sql_db.close_db(fresh)
+    subprocess.run(["dropdb", "--if-exists", "--force", *pg, db], check=True)
+    subprocess.run(["createdb", *pg, "-T", fresh, db], check=True)
+    return ids
+
+
+def billing_outcome(args, ids):
+    """What the monthly run with invoices left: invoices posted once per
+    billed cycle, the refused cycles (clients without RUT) with their
+    ``invoice_error`` and a to-do each."""
+    odoo = in_odoo(args)
+    with odoo.registry(f"{args.db}_cl").cursor() as cr:
+        cr.execute(
+            """
+            SELECT count(*) FILTER (WHERE p.invoice_id IS NOT NULL),
+                   count(DISTINCT p.invoice_id),
+                   count(*) FILTER (WHERE m.state = 'posted'),
+                   count(*) FILTER (WHERE p.invoice_error IS NOT NULL
+                                      AND p.invoice_id IS NULL),
+                   count(*) FILTER (WHERE p.invoice_error LIKE 'Missing the RUT%%')
+              FROM support_contract_period p
+              LEFT JOIN account_move m ON m.id = p.invoice_id
+             WHERE p.state = 'open'
+            """
+        )
+        billed, invoices, posted, refused, no_rut = cr.fetchone()
+        cr.execute(
+            """
+            SELECT count(DISTINCT a.res_id)
+              FROM mail_activity a
+              JOIN support_contract_period p ON p.contract_id = a.res_id
+             WHERE a.res_model = 'support.contract'
+               AND a.summary = p.invoice_error
+            """
+        )
+        (with_todo,) = cr.fetchone()
+    return {
+        "cycles_billed": billed,
+        "invoices": invoices,
+        "invoices_posted": posted,
+        "cycles_refused": refused,
+        "refused_for_rut": no_rut,
+        "refused_with_todo": with_todo,
+        "contracts_without_rut": ids["contracts_without_rut"],
+    }
 
 
 def read_ids(args):
@@ -411,9 +520,11 @@ def run_requests(args, ids):
 # ----------------------------------------------------------------------
 # 3. The monthly cron
 # ----------------------------------------------------------------------
-def run_cron(args):
+def run_cron(args, db=None, label="monthly cron"):
+    """Run the monthly cron on ``db`` (default: the bench database) batch by
+    batch, each committed, then once more; return what it did and took."""
     odoo = in_odoo(args)
-    registry = odoo.registry(args.db)
+    registry = odoo.registry(db or args.db)
 
     def count_periods():
         with registry.cursor() as cr:
@@ -424,7 +535,7 @@ def run_cron(args):
 
     before = count_periods()
     batches = []
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     while True:
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -443,7 +554,7 @@ def run_cron(args):
             )
         if len(rolled) < args.batch:
             break
-    total = time.perf_counter() - t0
+    total, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     after = count_periods()
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -457,6 +568,9 @@ def run_cron(args):
         "closed": after.get("closed", 0) - before.get("closed", 0),
         "batches": len(batches),
         "total_s": round(total, 2),
+        # The Odoo process's CPU (PostgreSQL's apart): what the machine's
+        # load does not stretch.
+        "cpu_s": round(cpu, 2),
         "queries_per_batch": int(statistics.median(b["queries"] for b in full)),
         "queries_per_contract": round(
             statistics.median(b["queries"] for b in full)
@@ -467,10 +581,11 @@ def run_cron(args):
         "second_run_created": sum(second.values()) - sum(after.values()),
     }
     print(
-        "[bench] monthly cron: closed {closed} cycles in {total_s} s, {batches} "
+        "[bench] {label}: closed {closed} cycles in {total_s} s ({cpu_s} s of "
+        "CPU), {batches} "
         "batches of {batch}, {queries_per_batch} queries per batch; second run "
         "rolled {second_run_contracts} contracts and created {second_run_created} "
-        "cycles".format(batch=args.batch, **result)
+        "cycles".format(label=label, batch=args.batch, **result)
     )
     return result
 
@@ -510,7 +625,7 @@ def run_close_mails(args, ids):
         cr.execute("SELECT max(id) FROM mail_mail")
         first_mail = cr.fetchone()[0] or 0
     batches = []
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     while True:
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -528,7 +643,7 @@ def run_close_mails(args, ids):
             )
         if len(sent) < args.batch:
             break
-    total = time.perf_counter() - t0
+    total, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     with registry.cursor() as cr:
         # Once each, in Spanish: the emails queued by this run.
         cr.execute(
@@ -547,6 +662,7 @@ def run_close_mails(args, ids):
     result = {
         "sent": sent,
         "total_s": round(total, 2),
+        "cpu_s": round(cpu, 2),
         "batches": len(batches),
         "queries_per_batch": int(statistics.median(b["queries"] for b in full)),
         "ms_per_mail": round(total * 1000 / max(sent, 1), 2),
@@ -556,6 +672,7 @@ def run_close_mails(args, ids):
     }
     print(
         "[bench] closing emails: {sent} rendered and queued in {total_s} s "
+        "({cpu_s} s of CPU) "
         "({ms_per_mail} ms each), {batches} batches of {batch}, "
         "{queries_per_batch} queries a batch; {mails_queued} mail.mail queued "
         "to {contracts_mailed} contracts, {mails_in_spanish} in Spanish".format(
@@ -568,7 +685,7 @@ def run_close_mails(args, ids):
 # ----------------------------------------------------------------------
 # 4. The report
 # ----------------------------------------------------------------------
-def targets(rows, cron, mails=None):
+def targets(rows, cron, mails=None, billing=None):
     by = {(r["group"], r["name"]): r for r in rows}
     checks = []
     quotes = [r for r in rows if r["group"] == "cancellation_quote"]
@@ -676,6 +793,31 @@ def targets(rows, cron, mails=None):
                 mails["mails_queued"] == mails["sent"] == mails["mails_in_spanish"],
             )
         )
+    if billing:
+        checks.append(
+            (
+                f"{billing['closed']:,} retainers closed, opened and billed on "
+                f"l10n_cl's chart in under 120 s ({billing['total_s']} s)",
+                billing["total_s"] < 120 and billing["closed"] >= 10000,
+            )
+        )
+        expected = billing["closed"] - billing["contracts_without_rut"]
+        checks.append(
+            (
+                "each cycle invoiced and posted once, but the clients' without "
+                f"RUT ({billing['invoices_posted']:,} posted of {expected:,}; "
+                f"{billing['refused_for_rut']} refused for their RUT, "
+                f"{billing['refused_with_todo']} with a to-do, of "
+                f"{billing['contracts_without_rut']})",
+                billing["invoices"] == billing["invoices_posted"] == expected
+                and billing["cycles_billed"] == expected
+                and billing["refused_for_rut"]
+                == billing["cycles_refused"]
+                == billing["refused_with_todo"]
+                == billing["contracts_without_rut"]
+                and billing["second_run_created"] == 0,
+            )
+        )
     return checks
 
 
@@ -694,6 +836,17 @@ def main():
         "--events",
         default="10,10000",
         help="calendar events of the consultant of each booking page",
+    )
+    parser.add_argument(
+        "--billing",
+        type=int,
+        default=10000,
+        help="retainers of the monthly run with invoices on l10n_cl (0: skip)",
+    )
+    parser.add_argument(
+        "--only-billing",
+        action="store_true",
+        help="only the monthly run with invoices (its own database)",
     )
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument(
@@ -737,7 +890,9 @@ def main():
         check=False,
     )
     t0 = time.perf_counter()
-    if args.reuse and exists.returncode == 0 and exists.stdout.strip():
+    if args.only_billing:
+        ids = None
+    elif args.reuse and exists.returncode == 0 and exists.stdout.strip():
         ids = json.loads(exists.stdout.strip())
         print(f"[bench] reusing {args.db}, asesorateya_support updated to this code")
         subprocess.run(
@@ -749,12 +904,22 @@ def main():
         )
     else:
         ids = build_database(args)
-    print(f"[bench] database ready in {time.perf_counter() - t0:.0f} s")
-    args.booking_day = place_booking_events(args, ids)
-    rows = [] if args.skip_requests else run_requests(args, ids)
-    cron = None if args.skip_cron else run_cron(args)
-    mails = None if args.skip_cron else run_close_mails(args, ids)
-    checks = targets(rows, cron, mails)
+    rows, cron, mails = [], None, None
+    if ids:
+        print(f"[bench] database ready in {time.perf_counter() - t0:.0f} s")
+        args.booking_day = place_booking_events(args, ids)
+        rows = [] if args.skip_requests else run_requests(args, ids)
+        cron = None if args.skip_cron else run_cron(args)
+        mails = None if args.skip_cron else run_close_mails(args, ids)
+    billing = None
+    if args.billing and not args.skip_cron:
+        billing_ids = billing_database(args)
+        billing = run_cron(
+            args, db=f"{args.db}_cl", label="monthly run with invoices (l10n_cl)"
+        )
+        billing.update(billing_outcome(args, billing_ids))
+        print(f"[bench] monthly run with invoices: {json.dumps(billing)}")
+    checks = targets(rows, cron, mails, billing)
     print()
     print(f"| {'Measure':<60} | {'Queries':>7} | {'Server ms':>9} |")
     print(f"|{'-' * 62}|{'-' * 9}:|{'-' * 10}:|")
@@ -769,6 +934,12 @@ def main():
         name = f"closing emails: {mails['sent']}, batches of {args.batch}"
         mails_ms = mails["total_s"] * 1000
         print(f"| {name:<60} | {mails['queries_per_batch']:>7} | {mails_ms:>9.0f} |")
+    if billing:
+        name = f"monthly run with invoices (l10n_cl): {billing['closed']} retainers"
+        billing_ms = billing["total_s"] * 1000
+        print(
+            f"| {name:<60} | {billing['queries_per_batch']:>7} | {billing_ms:>9.0f} |"
+        )
     print()
     for label, ok in checks:
         print(f"[bench] {'MET    ' if ok else 'NOT MET'} {label}")
@@ -780,6 +951,7 @@ def main():
         "rows": rows,
         "cron": cron,
         "close_mails": mails,
+        "billing": billing,
         "targets": [{"target": label, "met": ok} for label, ok in checks],
     }
     Path(args.json).write_text(json.dumps(result, indent=2) + "\n")

@@ -28,7 +28,9 @@ CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 ROUNDS = 6
 
 
-def _create_data():
+def _create_data(tag="race"):
+    """The race's company, consultant, clients and bags, committed; ``tag``
+    names them (the load test makes its own with another)."""
     db = odoo.tools.config["db_name"]
     registry = odoo.registry(db)
     with registry.cursor() as cr:
@@ -36,7 +38,7 @@ def _create_data():
         clp = env.ref("base.CLP")
         clp.active = True
         company = env["res.company"].create(
-            {"name": f"Booking race {os.getpid()}", "currency_id": clp.id}
+            {"name": f"Booking {tag} {os.getpid()}", "currency_id": clp.id}
         )
         company.partner_id.tz = "America/Santiago"
         company.write(
@@ -67,7 +69,7 @@ def _create_data():
                 ],
             }
         )
-        suffix = os.getpid()
+        suffix = f"{tag}_{os.getpid()}" if tag != "race" else os.getpid()
         consultant = env["res.users"].create(
             {
                 "name": "Race Consultant",

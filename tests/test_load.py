@@ -11,7 +11,8 @@ balance rule under contention. At the end:
 - no HTTP 500 and no error other than the balance rule's refusal (Odoo itself
   retries the serialization conflicts of concurrent logs);
 - every log the server accepted is in the database, and nothing else;
-- no bag went below zero, and each bag's hours used equal the sum of its logs.
+- no bag went below zero, and each bag's hours used equal the sum of its logs
+  and the sum of their timesheet lines (one line a log).
 
 Then the same 20 consultants log Odoo's plain timesheet lines (on tasks of
 a plain project) under the same load, for the same time: the reference of
@@ -25,16 +26,21 @@ The data is committed in a company of its own, "Load Test SpA".
 
 import json
 import os
+import random
 import statistics
 import threading
 import time
 import urllib.error
 import urllib.request
+from datetime import timezone
 from pathlib import Path
 
 import pytest
 from load_common import REFUSALS, Consultant, create_load_data  # tests/
 from odoo_server import memory_of, odoo_server  # tests/odoo_server.py
+from portal_http import Client as PortalClient  # tests/portal_http.py
+from test_booking_race import CSRF_RE, _slots  # tests/
+from test_booking_race import _create_data as _create_booking_data
 
 import odoo
 
@@ -244,10 +250,17 @@ def test_twenty_clients_log_at_once(load_data, server, tmp_path):
         bags = env["support.contract"].browse(load_data["bags"])
         sessions = env["support.session"].search([("contract_id", "in", bags.ids)])
         assert sorted(sessions.ids) == sorted(sid for _bag, sid in accepted)
+        # Each log is one timesheet line of its own, of the same hours: no
+        # hour lost or doubled between the bag, its logs and the timesheets.
+        lines = sessions.timesheet_id
+        assert len(lines) == len(sessions), "one timesheet line per log"
+        assert all(lines.mapped("unit_amount")), "no line without hours"
         for bag in bags:
             logs = sessions.filtered(lambda s, bag=bag: s.contract_id == bag)
             total = sum(logs.mapped("duration"))
             assert bag.hours_used == pytest.approx(total)
+            timesheet_total = sum(logs.timesheet_id.mapped("unit_amount"))
+            assert timesheet_total == pytest.approx(total), "timesheets = logs"
             hours = load_data["bag_hours"][bag.id]
             assert bag.hours_used <= hours + 1e-6, "no bag below zero"
             assert bag.hours_remaining >= 0
@@ -279,3 +292,91 @@ def test_twenty_clients_log_plain_timesheets(load_data, plain_tasks, server, tmp
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         lines = env["account.analytic.line"].search([("task_id", "in", plain_tasks)])
         assert sorted(lines.ids) == sorted(line_id for _task, line_id in accepted)
+
+
+def test_twenty_clients_book_at_once(server):
+    """Clients book under the same load: 20 portal sessions (four people of
+    two clients, on two bags of 10 one-hour sessions of one consultant) each
+    read the booking page and book one of its first free times, for a third
+    of ``ASY_LOAD_SECONDS``, so that many ask for the same time at once and
+    the bags run out. No time is booked twice, every booking accepted is
+    there and nothing else, and no bag books more hours than it holds."""
+    data = _create_booking_data("load")
+    seconds = float(os.environ.get("ASY_LOAD_SECONDS", 60)) / 3
+    stop_at = time.time() + seconds
+    accepted, told, failures, latencies = [], [], [], []
+    lock = threading.Lock()
+    keys = sorted(data["logins"])
+
+    def client(number):
+        key = keys[number % len(keys)]
+        path = f"/my/support/{data['contracts'][key[0]]}/booking"
+        portal = PortalClient(server["base"], data["db"], data["logins"][key])
+        chooser = random.Random(number)
+        while time.time() < stop_at:
+            t0 = time.perf_counter()
+            try:
+                _url, page = portal.get(path)
+                slots = _slots(page)
+                if not slots:
+                    with lock:
+                        told.append("no free time left")
+                    time.sleep(0.5)
+                    continue
+                slot = chooser.choice(slots[:3])
+                url, page = portal.post(
+                    path,
+                    {"csrf_token": CSRF_RE.search(page).group(1), "slot": str(slot)},
+                )
+            except urllib.error.HTTPError as error:
+                with lock:
+                    failures.append(f"HTTP {error.code}")
+                continue
+            with lock:
+                latencies.append(time.perf_counter() - t0)
+                if "message=booked" in url:
+                    accepted.append((key[0], slot))
+                elif "o_support_error" in page:
+                    told.append(page[page.index("o_support_error") :][:300])
+                else:
+                    failures.append(url)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    REPORTS["bookings"] = {
+        "clients": CLIENTS,
+        "calls": len(latencies),
+        "accepted": len(accepted),
+        "told": len(told),
+        "failures": len(failures),
+        "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
+    }
+    print(f"\nbookings under load: {REPORTS['bookings']}")
+    assert not failures, failures[:5]
+    assert accepted, "some times were booked"
+
+    registry = odoo.registry(data["db"])
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        bookings = env["support.booking"].search(
+            [("consultant_id", "=", data["consultant"]), ("state", "=", "booked")]
+        )
+        starts = [
+            int(start.replace(tzinfo=timezone.utc).timestamp())
+            for start in bookings.mapped("start")
+        ]
+        # No time booked twice: one session of the consultant a time.
+        assert len(starts) == len(set(starts)), "a time booked twice"
+        # Every booking accepted is there, and nothing else.
+        assert sorted(starts) == sorted(slot for _key, slot in accepted)
+        for key in ("a", "b"):
+            contract = env["support.contract"].browse(data["contracts"][key])
+            mine = bookings.filtered(lambda b, c=contract: b.contract_id == c)
+            assert len(mine) == sum(1 for k, _slot in accepted if k == key)
+            booked_hours = sum(mine.mapped("duration"))
+            assert booked_hours <= contract.hours_included + 1e-6, (
+                "a bag booked more hours than it holds"
+            )

@@ -4,7 +4,7 @@
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, Command, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
 from ..const import (
@@ -103,6 +103,34 @@ class ResCompany(models.Model):
             "horizon is 1 to 366 days and the slot step 5 to 240 minutes.",
         ),
     ]
+
+    @api.constrains(
+        "support_billing_grace_days",
+        "support_booking_lead_hours",
+        "support_booking_horizon_days",
+        "support_booking_step_minutes",
+        "support_booking_reminder_hours",
+    )
+    def _check_support_terms(self):
+        """The books' and the booking's settings, refused with their rule
+        before the database's check (``support_booking_terms``) would stop
+        them with an error of its own."""
+        for company in self:
+            if company.support_billing_grace_days < 0:
+                raise ValidationError(_("The days to pay a cycle cannot be negative."))
+            if (
+                company.support_booking_lead_hours < 0
+                or company.support_booking_reminder_hours < 0
+                or not 1 <= company.support_booking_horizon_days <= 366
+                or not 5 <= company.support_booking_step_minutes <= 240
+            ):
+                raise ValidationError(
+                    _(
+                        "Booking: the lead time and the reminder cannot be "
+                        "negative, the horizon of the booking page is 1 to 366 "
+                        "days and its slot step 5 to 240 minutes."
+                    )
+                )
 
     def _get_support_policy(self):
         """The default cancellation policy of this company.

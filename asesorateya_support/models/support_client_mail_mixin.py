@@ -4,6 +4,7 @@
 from markupsafe import Markup
 
 from odoo import _, api, models
+from odoo.tools import SQL
 
 from ..const import QWEB_COMPILE_ONCE
 
@@ -242,7 +243,7 @@ class SupportClientMailMixin(models.AbstractModel):
         reply_tos = threads._notify_get_reply_to(default=False)
         Partner = self.env["res.partner"].sudo()
         comment = self.env.ref("mail.mt_comment")
-        message_values, unreachable = [], []
+        message_values, unreachable, bodies = [], [], []
         for thread, record in pairs:
             values = values_all[record.id]
             reachable = Partner.browse(values.get("partner_ids") or []).filtered(
@@ -250,6 +251,7 @@ class SupportClientMailMixin(models.AbstractModel):
             )
             if not reachable:
                 unreachable.append((thread, values))
+            bodies.append(values.get("body_html") or "")
             author = thread._get_mail_author()
             email_from = values.get("email_from") or author.email_formatted
             message_values.append(
@@ -260,7 +262,6 @@ class SupportClientMailMixin(models.AbstractModel):
                     "message_type": "comment",
                     "subtype_id": comment.id,
                     "subject": values.get("subject"),
-                    "body": values.get("body_html") or "",
                     "author_id": author.id,
                     "email_from": email_from,
                     "reply_to": reply_tos.get(thread.id) or email_from,
@@ -270,13 +271,61 @@ class SupportClientMailMixin(models.AbstractModel):
                     "email_add_signature": False,
                 }
             )
-        messages = Message.create(message_values)
+        messages = self._create_client_messages(message_values, bodies)
         self._notify_client_mails_batch(messages, threads, comment, template)
         for thread, values in unreachable:
             thread._schedule_reach_client(values)
         if len(unreachable) < len(pairs):
             self._trigger_mail_queue()
         return messages.sudo(False)
+
+    @api.model
+    def _create_client_messages(self, message_values, bodies):
+        """Create the messages of ``message_values`` with their ``bodies``
+        (``_write_message_bodies``).
+
+        :return: the ``mail.message`` created, in the same order
+        """
+        Message = self.env["mail.message"].sudo()
+        if any("data:image" in body for body in bodies):
+            # Images embedded in the body: mail.message's create makes them
+            # attachments, which only its own way of saving the body does.
+            for values, body in zip(message_values, bodies, strict=True):
+                values["body"] = body
+            return Message.create(message_values)
+        messages = Message.create(message_values)
+        self._write_message_bodies(messages, bodies)
+        return messages
+
+    @api.model
+    def _write_message_bodies(self, messages, bodies):
+        """Save the bodies of new ``messages``, each sanitised once, in one
+        query.
+
+        The ORM sanitises an HTML field twice when it creates a record (the
+        value it stores, and the value it caches): 2 of the 5.6 s of a batch
+        of 500 closing emails, profiled. Each body is sanitised here once, as
+        ``mail.message``'s ``body`` field does (``convert_to_column``, its
+        options), and stored as the ORM would have stored it; the cached
+        bodies are read again when used.
+
+        :param messages: ``mail.message`` records just created without body
+        :param list bodies: their rendered bodies (HTML), in the same order
+        """
+        field = messages._fields["body"]
+        rows = SQL(", ").join(
+            SQL("(%s, %s)", message.id, str(field.convert_to_column(body, message)))
+            for message, body in zip(messages, bodies, strict=True)
+        )
+        messages.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE mail_message SET body = rows.body FROM (VALUES %s) "
+                "AS rows(id, body) WHERE mail_message.id = rows.id",
+                rows,
+            )
+        )
+        messages.invalidate_recordset(["body"])
 
     @api.model
     def _notify_client_mails_batch(self, messages, threads, subtype, template):

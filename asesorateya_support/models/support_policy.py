@@ -2,9 +2,22 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..const import OUTCOME_SELECTION
+
+#: The terms of a version that cannot be negative (``terms_positive``).
+POSITIVE_TERMS = (
+    "withdrawal_days",
+    "credit_validity_months",
+    "conversion_credit_validity_months",
+    "retainer_notice_days",
+    "claim_response_days",
+    "breach_correction_days",
+    "revision_rounds_included",
+    "revision_round_price",
+    "booking_notice_hours",
+)
 
 #: Parameters of a policy version: a version that governs a contract keeps them.
 POLICY_TERMS = (
@@ -99,6 +112,12 @@ class SupportPolicy(models.Model):
         :return: the version that now holds the terms
         """
         self.ensure_one()
+        # Refused before a version is made: the database's check
+        # (``terms_positive``) would stop its insert with an error of its own.
+        if any((vals.get(name) or 0) < 0 for name in POSITIVE_TERMS):
+            raise ValidationError(
+                _("A policy's days, months, rounds and prices cannot be negative.")
+            )
         current = self.current_version_id
         if not current:
             return self.env["support.policy.version"].create(
@@ -266,6 +285,17 @@ class SupportPolicyVersion(models.Model):
             "The progress step is a percentage that divides 100 (10, 20, 25...).",
         ),
     ]
+
+    @api.constrains(*POSITIVE_TERMS)
+    def _check_terms_positive(self):
+        """The terms, refused with their rule before the database's check
+        (``terms_positive``) would stop them with an error of its own: the
+        Settings page writes them."""
+        for version in self:
+            if any(version[name] < 0 for name in POSITIVE_TERMS):
+                raise ValidationError(
+                    _("A policy's days, months, rounds and prices cannot be negative.")
+                )
 
     # Depends on the contracts: a version a contract took in this very
     # transaction is used at once, and ``write`` refuses to change its terms

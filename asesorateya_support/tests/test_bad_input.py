@@ -20,6 +20,7 @@ from odoo.exceptions import AccessError, MissingError, UserError, ValidationErro
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
+from ..models.res_config_settings import POLICY_SETTINGS
 from ..policy import epoch
 from .common_portal import SupportPortalCommon
 
@@ -62,6 +63,14 @@ def taken_start(test):
 
 def portal_consultant(test):
     return [Command.set(test.user_portal_a.ids)]
+
+
+def other_employee(test):
+    return test.employee_manager.id
+
+
+#: The refusal of a change to a session log's timesheet line.
+LOCKED_LINE = "change only from the log"
 
 
 #: (what, field, bad value, exception, words of the message). ``what`` is a
@@ -155,6 +164,23 @@ BACKEND_CASES = [
     ("contract.action_book", "start", "2020-01-01 10:00:00", UserError, "hours ahead"),
     ("contract.action_book", "start", taken_start, UserError, "not free"),
     ("plan.write", "booking_consultant_ids", portal_consultant, ValidationError, "own"),
+    # The timesheet line of a session log, edited in the Timesheets app (the
+    # ORM as the consultant, a timesheet user): its time changes only by a
+    # correction log of the session.
+    ("timesheet.write", "unit_amount", 5.0, UserError, LOCKED_LINE),
+    ("timesheet.write", "unit_amount", -1.0, UserError, LOCKED_LINE),
+    ("timesheet.write", "unit_amount", 0.0, UserError, LOCKED_LINE),
+    ("timesheet.write", "unit_amount", NAN, UserError, LOCKED_LINE),
+    ("timesheet.write", "unit_amount", 1e9, UserError, LOCKED_LINE),
+    ("timesheet.write", "date", "2999-01-01", UserError, LOCKED_LINE),
+    ("timesheet.write", "date", "1900-01-01", UserError, LOCKED_LINE),
+    ("timesheet.write", "name", HUGE, UserError, LOCKED_LINE),
+    ("timesheet.write", "employee_id", other_employee, UserError, LOCKED_LINE),
+    ("timesheet.write", "task_id", False, UserError, LOCKED_LINE),
+    ("timesheet.write", "project_id", False, UserError, LOCKED_LINE),
+    ("timesheet.unlink", "id", None, UserError, "never deleted"),
+    ("timesheet.create", "unit_amount", 1.0, UserError, "logged as a session"),
+    ("timesheet.create", "unit_amount", -1.0, UserError, "logged as a session"),
 ]
 
 #: (route, form data, outcome, words on the page). The route names a
@@ -338,6 +364,37 @@ RPC_CASES = [
     ("support.contract", "action_book", [BAG, 12], VALIDATION),
 ]
 
+#: The company's settings of the books and the booking (Settings > Support).
+SETTINGS_COMPANY_FIELDS = [
+    "support_billing_grace_days",
+    "support_invoice_auto_post",
+    "support_booking_lead_hours",
+    "support_booking_horizon_days",
+    "support_booking_step_minutes",
+    "support_booking_reminder_hours",
+    "support_policy_id",
+]
+
+#: (settings field, bad value, the ``data.name`` of the JSON-RPC error,
+#: words of its message): the Settings form saved by a settings manager
+#: (``res.config.settings`` ``web_save`` then ``execute``, as the form's
+#: Save button does).
+SETTINGS_CASES = [
+    ("support_billing_grace_days", -1, VALIDATION, "cannot be negative"),
+    ("support_billing_grace_days", -(10**6), VALIDATION, "cannot be negative"),
+    ("support_booking_lead_hours", -1, VALIDATION, "cannot be negative"),
+    ("support_booking_reminder_hours", -5, VALIDATION, "cannot be negative"),
+    ("support_booking_horizon_days", 0, VALIDATION, "1 to 366 days"),
+    ("support_booking_horizon_days", 10000, VALIDATION, "1 to 366 days"),
+    ("support_booking_step_minutes", 1, VALIDATION, "5 to 240 minutes"),
+    ("support_booking_step_minutes", 0, VALIDATION, "5 to 240 minutes"),
+    ("support_withdrawal_days", -1, VALIDATION, "cannot be negative"),
+    ("support_credit_validity_months", -12, VALIDATION, "cannot be negative"),
+    ("support_booking_notice_hours", -1, VALIDATION, "cannot be negative"),
+    ("support_before_start_outcome", "bogus", "builtins.ValueError", "Wrong value"),
+    ("support_started_outcome", XSS, "builtins.ValueError", "Wrong value"),
+]
+
 
 @tagged("post_install", "-at_install")
 class TestBadInput(SupportPortalCommon):
@@ -430,6 +487,23 @@ class TestBadInput(SupportPortalCommon):
                 "bookings": env["support.booking"]
                 .search([])
                 .mapped(lambda b: (b.id, b.state, b.start, b.consultant_id.id)),
+                "timesheets": env["account.analytic.line"]
+                .search([])
+                .mapped(
+                    lambda t: (
+                        t.id,
+                        t.unit_amount,
+                        t.date,
+                        len(t.name or ""),
+                        t.project_id.id,
+                        t.task_id.id,
+                        t.employee_id.id,
+                    )
+                ),
+                "settings": env["res.company"].search([]).read(SETTINGS_COMPANY_FIELDS),
+                "policy_versions": env["support.policy.version"]
+                .search([])
+                .read(list(POLICY_SETTINGS.values())),
                 "events": env["calendar.event"]
                 .with_context(active_test=False)
                 .search([])
@@ -581,6 +655,23 @@ class TestBadInput(SupportPortalCommon):
 
     def _backend_contract_action_book(self, fname, value):
         self.bag_a.with_user(self.user_consultant).action_book(value)
+
+    def _backend_timesheet_write(self, fname, value):
+        self.log_a.timesheet_id.with_user(self.user_consultant).write({fname: value})
+
+    def _backend_timesheet_unlink(self, fname, value):
+        self.log_a.timesheet_id.with_user(self.user_consultant).unlink()
+
+    def _backend_timesheet_create(self, fname, value):
+        line = self.log_a.timesheet_id
+        self.env["account.analytic.line"].with_user(self.user_consultant).create(
+            {
+                "project_id": line.project_id.id,
+                "task_id": line.task_id.id,
+                "name": "Plain time on the support project",
+                fname: value,
+            }
+        )
 
     def test_backend(self):
         for what, fname, value, exception, words in BACKEND_CASES:
@@ -766,6 +857,39 @@ class TestBadInput(SupportPortalCommon):
         self.env.invalidate_all()
         self.assertEqual(response.status_code, 200)
         return response.json()
+
+    def test_settings(self):
+        """The books' and the booking's settings, saved from the Settings
+        form by an administrator: each bad value refused with the rule it
+        breaks, nothing saved (the company, the policy's versions)."""
+        self.authenticate("admin", "admin")
+        for fname, value, error_name, words in SETTINGS_CASES:
+            with self.subTest(field=fname, value=repr(value)[:40]):
+                before = self._snapshot()
+                answer = self._call_kw(
+                    "res.config.settings", "web_save", [[], {fname: value}, {}]
+                )
+                if "result" in answer:
+                    answer = self._call_kw(
+                        "res.config.settings", "execute", [[answer["result"][0]["id"]]]
+                    )
+                self.assertNotIn("result", answer, fname)
+                error = answer["error"]["data"]
+                self.assertEqual(error["name"], error_name, error["message"][:300])
+                self.assertIn(words, error["message"])
+                self.assertNotIn("psycopg2", error["message"])
+                self.assertLess(len(error["message"]), 500)
+                self.assertEqual(self._snapshot(), before)
+        # A good value is saved: the cases fail for their value.
+        answer = self._call_kw(
+            "res.config.settings",
+            "web_save",
+            [[], {"support_billing_grace_days": 7}, {}],
+        )
+        self._call_kw("res.config.settings", "execute", [[answer["result"][0]["id"]]])
+        admin = self.env.ref("base.user_admin")
+        self.assertEqual(admin.company_id.support_billing_grace_days, 7)
+        _logger.info("Settings: %s bad inputs refused", len(SETTINGS_CASES))
 
     def test_json_rpc(self):
         self.authenticate("sup_consultant", "sup_consultant")

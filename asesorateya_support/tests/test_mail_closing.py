@@ -139,9 +139,11 @@ class TestSupportMailCycleClose(SupportMailCommon):
         self.assertFalse(self._new_mails)
 
     def test_body_compiled_once_renders_as_odoo(self):
-        """The batched emails compile the template's body once for all the
-        cycles (``mail.template._render_template_qweb``): what each gets is
-        what Odoo's rendering, which compiles it for each, gives."""
+        """The batched emails compile the template's body and its inline
+        expressions once for all the cycles (``mail.template``'s
+        ``_render_template_qweb`` and ``_render_template_inline_template``):
+        what each gets is what Odoo's rendering, which compiles them for
+        each, gives."""
         self._log_on(self.contract, "2026-01-20", 2.5)
         with self.mock_mail_gateway():
             self._roll("2026-04-15")
@@ -161,6 +163,14 @@ class TestSupportMailCycleClose(SupportMailCommon):
             template._render_template_qweb(*args),
         )
         self.assertIn("02:30", once[periods[0].id]["body_html"])
+        # The inline templates, each expression compiled once.
+        for fname in ("subject", "email_from", "partner_to", "lang"):
+            args = (template[fname], periods._name, periods.ids)
+            self.assertEqual(
+                template._render_template_inline_template_compiled(*args),
+                template._render_template_inline_template(*args),
+                fname,
+            )
 
     def test_paused_service_cycle_close(self):
         self._log_on(self.contract, "2026-01-20", 1.0)

@@ -54,6 +54,24 @@ def needs_rut(code, has_vat):
     return code in (FACTURA, CREDIT_NOTE) and not has_vat
 
 
+def missing_rut_error(partner, document_type):
+    """The refusal of a document for a client without the RUT it needs.
+
+    :param partner: the client (commercial entity)
+    :param document_type: the ``l10n_latam.document.type`` that needs it
+    :return: a ``UserError`` to raise
+    """
+    return UserError(
+        _(
+            "Missing the RUT of %(client)s: the %(document)s needs "
+            "it. Enter it on the client (a person who buys as an "
+            "end consumer gets boletas).",
+            client=partner.display_name,
+            document=document_type.name,
+        )
+    )
+
+
 class AccountMove(models.Model):
     _inherit = "account.move"
 
@@ -120,14 +138,10 @@ class AccountMove(models.Model):
                     )
                 )
             if needs_rut(code, partner.vat):
-                raise UserError(
-                    _(
-                        "Missing the RUT of %(client)s: the %(document)s needs "
-                        "it. Enter it on the client (a person who buys as an "
-                        "end consumer gets boletas).",
-                        client=partner.display_name,
-                        document=document_type.name,
-                    )
-                )
-            move.l10n_latam_document_type_id = document_type
+                raise missing_rut_error(partner, document_type)
+            # Usually proposed already (_compute_l10n_latam_document_type):
+            # writing it again re-synchronises the move's lines, one move at
+            # a time (a sixth of a batch's time, profiled).
+            if move.l10n_latam_document_type_id != document_type:
+                move.l10n_latam_document_type_id = document_type
         return result
