@@ -34,8 +34,14 @@ class ProjectProject(models.Model):
         """The support project of ``client`` in ``company``, made the first
         time (sudo).
 
-        Two first logs of the same client at once: the client's row is
-        locked, so the second waits and finds the project the first made.
+        Two first logs of the same client at once: the first rewrites the
+        client's row (a no-op ``UPDATE``, which locks it and makes a new row
+        version), so the second waits for it; once the first commits, the
+        second's ``UPDATE`` fails with a serialization failure under Odoo's
+        REPEATABLE READ, and Odoo retries its whole request, which then finds
+        the project. A plain ``SELECT ... FOR UPDATE`` would not do: the second
+        would get the lock but keep its older snapshot, miss the project and
+        hit ``support_client_uniq``.
         """
         Project = self.sudo().with_context(active_test=False)
         domain = [
@@ -45,8 +51,12 @@ class ProjectProject(models.Model):
         project = Project.search(domain, limit=1)
         if project:
             return project
+        # The serialization failure is expected and retried: not logged as a
+        # "bad query" at ERROR.
         self.env.cr.execute(
-            "SELECT id FROM res_partner WHERE id = %s FOR NO KEY UPDATE", [client.id]
+            "UPDATE res_partner SET write_date = write_date WHERE id = %s",
+            [client.id],
+            log_exceptions=False,
         )
         project = Project.search(domain, limit=1)
         if project:
