@@ -28,7 +28,7 @@ from hypothesis.stateful import run_state_machine_as_test
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import SupportCommon
+from .common import CreditBooksMixin, SupportCommon
 from .common_booking import BookingFixtures
 from .year_machine import FIRST_DAY, YearMachine
 
@@ -52,7 +52,7 @@ SIMULATION_SETTINGS = settings(
 
 
 @tagged("post_install", "-at_install", "year_simulation")
-class TestYearSimulation(BookingFixtures, SupportCommon):
+class TestYearSimulation(BookingFixtures, CreditBooksMixin, SupportCommon):
     """Random years of a consultancy, every invariant after every step."""
 
     with_accounting = True

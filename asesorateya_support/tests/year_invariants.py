@@ -89,8 +89,8 @@ def check_credit_remaining(case, credit, today):
     """A credit's remaining is its amount less its counted uses, never
     negative; no use after its expiry; its state follows (policy §5, §10).
 
-    Today the uses are the ledger; once a credit is an accounting document,
-    compare ``amount_remaining`` with its open residual here as well.
+    The ledger side (the credit notes' open balance) is checked per client by
+    ``CreditBooksMixin.assertCreditsInBooks`` in the machine's invariant.
     """
     counted = credit.usage_ids.filtered(lambda u: u.state == "active")
     currency = credit.currency_id

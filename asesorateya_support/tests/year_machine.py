@@ -465,6 +465,11 @@ class YearMachine(RuleBasedStateMachine):
             )
             for credit in credits:
                 check_credit_remaining(self.case, credit, self.today)
+            # Credits in the books (README "Books"): what each client's
+            # credits still owe it equals the open balance of their credit
+            # notes, whatever happened before (uses, releases, expiries).
+            for partner in credits.partner_id:
+                self.case.assertCreditsInBooks(partner)
 
     @invariant()
     def every_email_once(self):
