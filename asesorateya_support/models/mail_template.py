@@ -58,6 +58,23 @@ class MailTemplate(models.Model):
         return values
 
     @api.model
+    def _support_compile_once(self, source, res_ids):
+        """Whether ``source`` is rendered on ``res_ids`` compiled once: asked
+        for (context ``QWEB_COMPILE_ONCE``), on more than one record, in a
+        rendering that is not restricted (the superuser's scheduled action)."""
+        restricted = (
+            not self._unrestricted_rendering
+            and not self.env.is_admin()
+            and not self.env.user.has_group("mail.group_mail_template_editor")
+        )
+        return bool(
+            self.env.context.get(QWEB_COMPILE_ONCE)
+            and not restricted
+            and source
+            and len(res_ids) >= 2
+        )
+
+    @api.model
     def _render_template_qweb(
         self, template_src, model, res_ids, add_context=None, options=None
     ):
@@ -73,17 +90,7 @@ class MailTemplate(models.Model):
         restricted (the superuser's scheduled action); on any error, the
         records are rendered again Odoo's way, which reports it as usual.
         """
-        restricted = (
-            not self._unrestricted_rendering
-            and not self.env.is_admin()
-            and not self.env.user.has_group("mail.group_mail_template_editor")
-        )
-        if (
-            not self.env.context.get(QWEB_COMPILE_ONCE)
-            or restricted
-            or not template_src
-            or len(res_ids) < 2
-        ):
+        if not self._support_compile_once(template_src, res_ids):
             return super()._render_template_qweb(
                 template_src, model, res_ids, add_context, options
             )
@@ -135,17 +142,7 @@ class MailTemplate(models.Model):
         Under the same conditions as ``_render_template_qweb``; on any error
         the records are rendered again Odoo's way, which reports it.
         """
-        restricted = (
-            not self._unrestricted_rendering
-            and not self.env.is_admin()
-            and not self.env.user.has_group("mail.group_mail_template_editor")
-        )
-        if (
-            not self.env.context.get(QWEB_COMPILE_ONCE)
-            or restricted
-            or not template_txt
-            or len(res_ids) < 2
-        ):
+        if not self._support_compile_once(template_txt, res_ids):
             return super()._render_template_inline_template(
                 template_txt, model, res_ids, add_context, options
             )
