@@ -155,3 +155,18 @@ def odoo_server(db, log, *options, info=None):
     finally:
         proc.terminate()
         proc.wait(timeout=60)
+
+
+@contextlib.contextmanager
+def race_server(data, log):
+    """``data`` (it names its ``db``) served by a 2-worker server logging to
+    ``log``, for the race tests; ``data`` gets the server's ``base`` URL and
+    its ``log``. Odoo's retries of a transaction (serialization failure,
+    deadlock) are logged at INFO: the tests read them to tell what refused
+    the loser, and count them."""
+    with odoo_server(
+        data["db"], log, "--workers=2", "--log-handler=odoo.service.model:INFO"
+    ) as base:
+        data["base"] = base
+        data["log"] = log
+        yield data

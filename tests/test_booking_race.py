@@ -17,7 +17,7 @@ import re
 from datetime import timezone
 
 import pytest
-from odoo_server import odoo_server  # tests/odoo_server.py
+from odoo_server import race_server  # tests/odoo_server.py
 from portal_http import Client, at_once  # tests/portal_http.py
 
 import odoo
@@ -181,15 +181,8 @@ def _slots(page):
 
 @pytest.fixture(scope="module")
 def race(tmp_path_factory):
-    data = _create_data()
     log = tmp_path_factory.mktemp("bookingrace") / "server.log"
-    # Odoo's retries of a transaction (serialization failure, deadlock) are
-    # logged at INFO: the test reads them to tell what refused the loser.
-    with odoo_server(
-        data["db"], log, "--workers=2", "--log-handler=odoo.service.model:INFO"
-    ) as base:
-        data["base"] = base
-        data["log"] = log
+    with race_server(_create_data(), log) as data:
         yield data
 
 

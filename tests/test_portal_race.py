@@ -21,7 +21,7 @@ import uuid
 
 import portal_http  # tests/portal_http.py
 import pytest
-from odoo_server import odoo_server  # tests/odoo_server.py
+from odoo_server import race_server  # tests/odoo_server.py
 from portal_http import at_once
 
 import odoo
@@ -182,15 +182,9 @@ def _assert_pages(results, expected):
 
 @pytest.fixture(scope="module")
 def race(tmp_path_factory):
-    data = _create_data()
     log = tmp_path_factory.mktemp("portalrace") / "server.log"
-    # Odoo's retries of a transaction are logged at INFO: the test counts them.
-    with odoo_server(
-        data["db"], log, "--workers=2", "--log-handler=odoo.service.model:INFO"
-    ) as base:
-        data["base"] = base
-        data["log"] = log
-        data["client_session"] = Client(base, data["db"], data["login"])
+    with race_server(_create_data(), log) as data:
+        data["client_session"] = Client(data["base"], data["db"], data["login"])
         yield data
 
 
