@@ -744,6 +744,20 @@ def targets(rows, cron, mails=None, billing=None):
                     large["ms"] <= 1.2 * small["ms"],
                 )
             )
+    # The page of 10 logs shows 10, those of 1,000 and 10,000 a full page of
+    # 50 (SESSIONS_PER_PAGE): rendering 40 more logs is not history. The
+    # same page content, 1,000 against 10,000 logs:
+    full, large = (
+        by.get(("portal page", f"contract page, {size} logs")) for size in (1000, 10000)
+    )
+    if full and large:
+        checks.append(
+            (
+                "contract page at 10,000 logs within 1.2 x its time at 1,000, "
+                f"50 logs shown in both ({large['ms']} ms vs {full['ms']} ms)",
+                large["ms"] <= 1.2 * full["ms"],
+            )
+        )
     if mine and orders:
         checks.append(
             (
