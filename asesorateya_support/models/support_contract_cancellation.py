@@ -300,9 +300,10 @@ class SupportContract(models.Model):
         )
         period = self.env["support.contract.period"]
         if self.kind in ("hour_bag", "diagnosis", "incident"):
-            # One grouped query, whatever the number of logs: the net time of
-            # each day up to the request. The service starts with the first
-            # net use of hours (support §10; issue 13, item 2).
+            # One query, whatever the number of logs: the net time up to the
+            # request (a bag's from its stored totals, _get_net_use). The
+            # service starts with the first net use of hours (support §10;
+            # issue 13, item 2).
             used, first_use = self._get_net_use(request_date)
             facts.update(
                 date_start=first_use,
