@@ -167,6 +167,20 @@ def place_booking_events(args, ids):
     return first_day.isoformat()
 
 
+def vacuum_analyze(args, db=None):
+    """``VACUUM (ANALYZE)`` the database before measuring it: what
+    autovacuum does on any production database after its data grew (it may
+    be off on a shared test cluster). Without statistics PostgreSQL guesses
+    a few rows a contract and sorts all 10,000 logs of one to show 50, where
+    the index on the logs' order returns the 50 (README, "Benchmark"); the
+    visibility map lets the counts read that index alone."""
+    subprocess.run(
+        ["psql", "-h", args.pg_host, "-p", str(args.pg_port), "-U", args.pg_user]
+        + ["-d", db or args.db, "-qc", "VACUUM (ANALYZE)"],
+        check=True,
+    )
+
+
 def billing_database(args):
     """The database of the monthly run with invoices (``--billing``): a
     company on l10n_cl's chart (asesorateya_support, l10n_cl and so
@@ -462,7 +476,9 @@ def run_requests(args, ids):
 
         # Logging sessions, and Odoo's timesheet lines.
         counter = iter(range(10**9))
-        bag = bags[str(min(map(int, bags)))]
+        # A bag of its own (a database built before it: the smallest bag,
+        # which then holds more than its 10 logs at the next --reuse).
+        bag = ids.get("log_bag") or bags[str(min(map(int, bags)))]
 
         def log(count):
             vals = [session_vals(bag, next(counter)) for _index in range(count)]
@@ -728,6 +744,20 @@ def targets(rows, cron, mails=None, billing=None):
                     large["ms"] <= 1.2 * small["ms"],
                 )
             )
+    # The page of 10 logs shows 10, those of 1,000 and 10,000 a full page of
+    # 50 (SESSIONS_PER_PAGE): rendering 40 more logs is not history. The
+    # same page content, 1,000 against 10,000 logs:
+    full, large = (
+        by.get(("portal page", f"contract page, {size} logs")) for size in (1000, 10000)
+    )
+    if full and large:
+        checks.append(
+            (
+                "contract page at 10,000 logs within 1.2 x its time at 1,000, "
+                f"50 logs shown in both ({large['ms']} ms vs {full['ms']} ms)",
+                large["ms"] <= 1.2 * full["ms"],
+            )
+        )
     if mine and orders:
         checks.append(
             (
@@ -908,6 +938,7 @@ def main():
     if ids:
         print(f"[bench] database ready in {time.perf_counter() - t0:.0f} s")
         args.booking_day = place_booking_events(args, ids)
+        vacuum_analyze(args)
         rows = [] if args.skip_requests else run_requests(args, ids)
         cron = None if args.skip_cron else run_cron(args)
         mails = None if args.skip_cron else run_close_mails(args, ids)

@@ -5,7 +5,8 @@
 On a database where asesorateya_support and hr_timesheet are installed
 without demo data, builds one CLP company with IVA included and:
 
-- a portal client with hour bags of 10, 1,000 and 10,000 session logs, the
+- a portal client with hour bags of 10, 1,000 and 10,000 session logs (and
+  one more, without logs, that the measured session logs go to), the
   sale orders that sold them plus more orders (Odoo's /my/orders), and a
   portal project with as many timesheet lines (Odoo's /my/timesheets);
 - a consultant (with an employee, for timesheets);
@@ -136,9 +137,7 @@ def generate(
     cr.commit()
 
     # Hour bags sold on sale orders, each with its logs.
-    bags = {}
-    Session = env["support.session"].with_user(consultant)
-    for size in log_sizes:
+    def sell_bag():
         order = env["sale.order"].create(
             {
                 "partner_id": contact.id,
@@ -151,6 +150,12 @@ def generate(
         order.action_confirm()
         bag = order.support_contract_ids
         bag.date_purchase = today - timedelta(days=60)
+        return bag
+
+    bags = {}
+    Session = env["support.session"].with_user(consultant)
+    for size in log_sizes:
+        bag = sell_bag()
         for start in range(0, size, BATCH):
             Session.create(
                 [
@@ -168,6 +173,10 @@ def generate(
             cr.commit()
         bags[size] = bag.id
         _logger.info("bench: bag with %s logs", size)
+    # The bag the measured session logs go to: the bags above keep their
+    # 10 / 1,000 / 10,000 logs, run after run (--reuse).
+    log_bag = sell_bag()
+    cr.commit()
 
     # More orders of the client: a full page of /my/orders.
     for start in range(0, EXTRA_ORDERS, 50):
@@ -255,6 +264,7 @@ def generate(
         "portal_user_id": portal_user.id,
         "client_id": client.id,
         "bags": {str(size): bag_id for size, bag_id in bags.items()},
+        "log_bag": log_bag.id,
         "project_id": project.id,
         "task_id": task.id,
         "employee_id": employee.id,

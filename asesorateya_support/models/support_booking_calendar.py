@@ -9,51 +9,77 @@ import pytz
 
 from odoo import Command, api, models
 
+#: An event of the consultant that makes them busy in the days around the
+#: ones sought (repeated in both branches of ``BUSY_QUERY``).
+BUSY_EVENT = """
+                       e.active
+                   AND e.show_as = 'busy'
+                   AND e.start < %(date_to)s + interval '2 days'
+                   AND e.stop > %(date_from)s - interval '2 days'
+                   AND e.res_model IS DISTINCT FROM 'support.booking'
+"""
 #: The consultants' busy time, merged (see ``_get_busy_intervals``): their
 #: events as attendees who did not decline, or as organizers without an
 #: attendee row; all-day events over their whole days in the consultant's
 #: zone; their booked sessions. ``{values}`` is the list of
 #: ``(user, partner, time zone)`` of the consultants.
+#:
+#: Each consultant's events are found from the consultant (attendee rows by
+#: partner, events by organizer), two branches rather than one ``OR`` of two
+#: ``EXISTS``: the ``OR`` made PostgreSQL read every event of every
+#: consultant in the days around the week and test each one (10,000 events
+#: read for a page of 10), and its cost estimate made it compile the query
+#: with JIT, some 400 ms a page once the tables had statistics (README,
+#: "Benchmark"). The consultants are ``NOT MATERIALIZED`` so that the planner
+#: sees each one's partner and user, and reads their attendee rows and
+#: events by the indexes of ``calendar.event``'s ``init``.
 BUSY_QUERY = """
-            WITH consultant(user_id, partner_id, tz) AS (VALUES {values}),
-            busy AS (
-                SELECT c.user_id,
-                       CASE WHEN e.allday THEN tsrange(
-                                (e.start_date::timestamp AT TIME ZONE c.tz)
-                                    AT TIME ZONE 'UTC',
-                                ((e.stop_date + 1)::timestamp AT TIME ZONE c.tz)
-                                    AT TIME ZONE 'UTC')
-                            ELSE tsrange(e.start, e.stop)
-                       END AS span
+            WITH consultant(user_id, partner_id, tz) AS NOT MATERIALIZED (
+                VALUES {values}
+            ),
+            consultant_event AS (
+                SELECT c.user_id, c.tz, e.allday, e.start_date, e.stop_date,
+                       e.start, e.stop
                   FROM consultant c
-                  JOIN calendar_event e
-                    ON e.active
-                   AND e.show_as = 'busy'
-                   AND e.start < %s + interval '2 days'
-                   AND e.stop > %s - interval '2 days'
-                   AND (EXISTS (SELECT 1 FROM calendar_attendee a
-                                 WHERE a.event_id = e.id
-                                   AND a.partner_id = c.partner_id
-                                   AND a.state != 'declined')
-                        OR (e.user_id = c.user_id
-                            AND NOT EXISTS (SELECT 1 FROM calendar_attendee a
-                                             WHERE a.event_id = e.id
-                                               AND a.partner_id = c.partner_id)))
-                 WHERE e.res_model IS DISTINCT FROM 'support.booking'
+                  JOIN calendar_attendee a
+                    ON a.partner_id = c.partner_id
+                   AND a.state != 'declined'
+                  JOIN calendar_event e ON e.id = a.event_id
+                 WHERE {busy_event}
+                UNION ALL
+                SELECT c.user_id, c.tz, e.allday, e.start_date, e.stop_date,
+                       e.start, e.stop
+                  FROM consultant c
+                  JOIN calendar_event e ON e.user_id = c.user_id
+                 WHERE {busy_event}
+                   AND NOT EXISTS (SELECT 1 FROM calendar_attendee a
+                                    WHERE a.event_id = e.id
+                                      AND a.partner_id = c.partner_id)
+            ),
+            busy AS (
+                SELECT user_id,
+                       CASE WHEN allday THEN tsrange(
+                                (start_date::timestamp AT TIME ZONE tz)
+                                    AT TIME ZONE 'UTC',
+                                ((stop_date + 1)::timestamp AT TIME ZONE tz)
+                                    AT TIME ZONE 'UTC')
+                            ELSE tsrange(start, stop)
+                       END AS span
+                  FROM consultant_event
                 UNION ALL
                 SELECT b.consultant_id, tsrange(b.start, b.stop)
                   FROM support_booking b
                   JOIN consultant c ON c.user_id = b.consultant_id
                  WHERE b.state = 'booked'
-                   AND b.start < %s AND b.stop > %s
-                   AND b.id != %s
+                   AND b.start < %(date_to)s AND b.stop > %(date_from)s
+                   AND b.id != %(exclude)s
             )
-            SELECT user_id, lower(span) + %s, upper(span)
+            SELECT user_id, lower(span) + %(duration)s, upper(span)
               FROM (SELECT user_id,
-                           range_agg(tsrange(lower(span) - %s, upper(span)))
+                           range_agg(tsrange(lower(span) - %(duration)s, upper(span)))
                                AS spans
                       FROM busy
-                     WHERE span && tsrange(%s, %s)
+                     WHERE span && tsrange(%(date_from)s, %(date_to)s)
                   GROUP BY user_id) merged,
                    unnest(merged.spans) AS span
 """
@@ -180,8 +206,19 @@ class SupportBooking(models.Model):
         rows = [
             (user.id, user.sudo().partner_id.id, tz) for user, tz in user_tzs.items()
         ]
-        values = ", ".join(["(%s, %s, %s)"] * len(rows))
-        params = [value for row in rows for value in row]
+        values = ", ".join(
+            f"(%(user{i})s, %(partner{i})s, %(tz{i})s)" for i in range(len(rows))
+        )
+        params = {
+            "date_from": date_from,
+            "date_to": date_to,
+            "exclude": exclude.id or 0,
+            "duration": duration,
+        }
+        for i, (user_id, partner_id, tz) in enumerate(rows):
+            params.update(
+                {f"user{i}": user_id, f"partner{i}": partner_id, f"tz{i}": tz}
+            )
         # The bookings' own events (their document is the booking) are
         # counted through the bookings: a column test rather than a join, and
         # a moved booking frees its old time at once.
@@ -195,24 +232,13 @@ class SupportBooking(models.Model):
                 "active",
                 "show_as",
                 "res_model",
+                "user_id",
             ]
         )
         self.env["calendar.attendee"].flush_model(["event_id", "partner_id", "state"])
         self.flush_model(["consultant_id", "start", "stop", "state", "event_id"])
         self.env.cr.execute(
-            BUSY_QUERY.format(values=values),
-            [
-                *params,
-                date_to,
-                date_from,
-                date_to,
-                date_from,
-                exclude.id or 0,
-                duration,
-                duration,
-                date_from,
-                date_to,
-            ],
+            BUSY_QUERY.format(values=values, busy_event=BUSY_EVENT), params
         )
         for user_id, start, stop in self.env.cr.fetchall():
             result[user_id].append((pytz.utc.localize(start), pytz.utc.localize(stop)))

@@ -300,9 +300,10 @@ class SupportContract(models.Model):
         )
         period = self.env["support.contract.period"]
         if self.kind in ("hour_bag", "diagnosis", "incident"):
-            # One grouped query, whatever the number of logs: the net time of
-            # each day up to the request. The service starts with the first
-            # net use of hours (support §10; issue 13, item 2).
+            # One query, whatever the number of logs: the net time up to the
+            # request (a bag's from its stored totals, _get_net_use). The
+            # service starts with the first net use of hours (support §10;
+            # issue 13, item 2).
             used, first_use = self._get_net_use(request_date)
             facts.update(
                 date_start=first_use,
@@ -342,10 +343,15 @@ class SupportContract(models.Model):
         """Net hours logged on this contract up to ``until`` (all if
         ``None``), and the first day with a net use: one grouped query.
 
+        An hour bag's quote (``until`` given) reads neither all its logs: its
+        stored totals say the same (:meth:`_get_bag_net_use_until`).
+
         :return: ``(hours, first_day)`` as :func:`~odoo.addons.
             asesorateya_support.policy.net_use` gives them
         """
         self.ensure_one()
+        if until and self.kind == "hour_bag":
+            return self._get_bag_net_use_until(until)
         domain = [("contract_id", "=", self.id)]
         if until:
             domain.append(("date", "<=", until))
@@ -353,6 +359,37 @@ class SupportContract(models.Model):
             domain, ["date:day"], ["duration:sum"]
         )
         return net_use(data)
+
+    def _get_bag_net_use_until(self, until):
+        """:meth:`_get_net_use` of an hour bag up to ``until``, from what the
+        bag stores, in one query bounded by the logs dated after ``until``
+        (none for a quote of today: a log is never dated after the
+        company's day), not by the bag's history (README, "Benchmark").
+
+        - The hours: ``hours_used`` is the sum of all the bag's logs (a
+          bag consumes the time logged, :func:`~odoo.addons.
+          asesorateya_support.policy.hours_consumed`), less those after.
+        - The first use: ``date_start`` is the bag's first day of net use
+          over all its logs (set by each log, recomputed by each
+          correction, :meth:`_update_effective_start`). A day's net time is
+          never negative (a correction is dated as its log), so the first
+          day of net use up to ``until`` is that day when it is not after
+          ``until``, and there is none otherwise.
+
+        :return: ``(hours, first_day)`` as :meth:`_get_net_use`
+        """
+        self.ensure_one()
+        # Dated after the request: read through the logs' index on
+        # (contract_id, date), as many as there are after ``until``.
+        [(after,)] = self.env["support.session"]._read_group(
+            [("contract_id", "=", self.id), ("date", ">", until)],
+            [],
+            ["duration:sum"],
+        )
+        first_use = self.date_start or None
+        if first_use and first_use > until:
+            first_use = None
+        return max(self.hours_used - (after or 0.0), 0.0), first_use
 
     def _update_effective_start(self):
         """Set the effective start of session-based contracts (bag,

@@ -1,13 +1,14 @@
 # Copyright 2026 AsesórateYa
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
+from ..policy import net_use
 from .common import SupportCommon
 
 QUOTE_KEYS = {
@@ -406,9 +407,46 @@ class TestSupportCancellation(SupportCommon):
             bag.cancellation_quote()  # warm up
             self.env.invalidate_all()
             # 10: the contract, its company's time zone (its day), the
-            # version, one grouped query of the net time per day up to the
-            # request (issue 13, items 2 and 5), the explanation's language
-            # and labels; never one per log.
+            # version, one query of the logs dated after the request (the
+            # bag's stored hours and start say the rest, issue 13, items 2
+            # and 5), the explanation's language and labels; never one per
+            # log.
             with self.assertQueryCount(10):
                 quote = bag.cancellation_quote()
             self.assertEqual(quote["work_done_amount"], count * 0.25 * 30000)
+
+    @freeze_time("2026-04-10 12:00:00")
+    def test_bag_net_use_from_its_totals(self):
+        """A bag's quote reads its stored hours and start instead of all its
+        logs: the same net use, day by day, as its logs' net time per day,
+        through corrections (one to nothing on the first day), logs dated
+        before the others and requests before, on and after each log."""
+        bag = self._bag()
+
+        def check():
+            day = date(2026, 3, 2)
+            while day <= date(2026, 4, 10):
+                data = self.env["support.session"]._read_group(
+                    [("contract_id", "=", bag.id), ("date", "<=", day)],
+                    ["date:day"],
+                    ["duration:sum"],
+                )
+                used, first_use = bag._get_net_use(day)
+                expected_used, expected_first = net_use(data)
+                self.assertAlmostEqual(used, expected_used, places=6, msg=day)
+                self.assertEqual(first_use, expected_first, day)
+                day += timedelta(days=1)
+
+        first = self._log(bag, 1.0, date="2026-03-10")
+        first.action_correct(0.0, "Wrong client")
+        check()  # no net use: no start
+        self.assertEqual(bag._get_net_use(date(2026, 4, 10)), (0.0, None))
+        self._log(bag, 2.0, date="2026-03-12")
+        self._log(bag, 1.5, date="2026-03-15").action_correct(0.5, "Shorter")
+        self._log(bag, 0.75, date="2026-03-11")
+        check()
+        self.assertEqual(bag._get_net_use(date(2026, 3, 10)), (0.0, None))
+        self.assertEqual(bag._get_net_use(date(2026, 3, 11)), (0.75, date(2026, 3, 11)))
+        self._log(bag, 0.25, date="2026-03-05")
+        check()
+        self.assertEqual(bag._get_net_use(date(2026, 3, 5)), (0.25, date(2026, 3, 5)))
