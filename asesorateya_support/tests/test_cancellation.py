@@ -405,10 +405,11 @@ class TestSupportCancellation(SupportCommon):
             )
             bag.cancellation_quote()  # warm up
             self.env.invalidate_all()
-            # 10: the contract, its company's time zone (its day), the
-            # version, one grouped query of the net time per day up to the
-            # request (issue 13, items 2 and 5), the explanation's language
-            # and labels; never one per log.
-            with self.assertQueryCount(10):
+            # 9: the contract, its company's time zone (its day: the
+            # company's and the user's contacts in one query since issue 14),
+            # the version, one grouped query of the net time per day up to
+            # the request (issue 13, items 2 and 5), the explanation's
+            # language and labels; never one per log.
+            with self.assertQueryCount(9):
                 quote = bag.cancellation_quote()
             self.assertEqual(quote["work_done_amount"], count * 0.25 * 30000)
