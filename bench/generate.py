@@ -8,7 +8,9 @@ without demo data, builds one CLP company with IVA included and:
 - a portal client with hour bags of 10, 1,000 and 10,000 session logs (and
   one more, without logs, that the measured session logs go to), the
   sale orders that sold them plus more orders (Odoo's /my/orders), and a
-  portal project with as many timesheet lines (Odoo's /my/timesheets);
+  portal project with as many timesheet lines (Odoo's /my/timesheets), and a
+  task of a billable project sold as prepaid hours (where Odoo's plain
+  timesheet line is created as a session log's is);
 - a consultant (with an employee, for timesheets);
 - 10,000 monthly retainers whose first cycle ended yesterday, for the
   cycle-closing cron;
@@ -230,6 +232,7 @@ def generate(
         )
         cr.commit()
     _logger.info("bench: %s timesheet lines", max(log_sizes))
+    prepaid_task = _prepaid_hours_task(env, company, client, contact, pricelist, tax)
 
     # Monthly retainers whose first cycle ended yesterday.
     first_day = today - timedelta(days=1)
@@ -268,9 +271,68 @@ def generate(
         "project_id": project.id,
         "task_id": task.id,
         "employee_id": employee.id,
+        "prepaid_project_id": prepaid_task.project_id.id,
+        "prepaid_task_id": prepaid_task.id,
         "plan_bag_id": plan_bag.id,
         "plan_monthly_id": plan_monthly.id,
     }
+
+
+def _prepaid_hours_task(env, company, client, contact, pricelist, tax):
+    """A task of a plain billable project of the client, sold on a confirmed
+    order as prepaid hours (sale_timesheet's ``ordered_prepaid``, by the hour,
+    with the bags' tax): where Odoo's own plain timesheet line is created
+    the way a session log's is (issue 14: the employee and its cost, the
+    delivered quantity, the remaining hours, the invoicing status, the
+    task's hours). Enough hours sold that the measured lines never exhaust
+    them (no upsell activity in the measure).
+
+    :return: the ``project.task``
+    """
+    hour = env.ref("uom.product_uom_hour")
+    product = env["product.product"].create(
+        {
+            "name": "Bench prepaid hours",
+            "type": "service",
+            "service_policy": "ordered_prepaid",
+            "uom_id": hour.id,
+            "uom_po_id": hour.id,
+            "list_price": 50000,
+            "taxes_id": [Command.set(tax.ids)],
+            "company_id": company.id,
+        }
+    )
+    order = env["sale.order"].create(
+        {
+            "partner_id": contact.id,
+            "company_id": company.id,
+            "pricelist_id": pricelist.id,
+            "order_line": [
+                Command.create({"product_id": product.id, "product_uom_qty": 1000000})
+            ],
+        }
+    )
+    order.action_confirm()
+    project = env["project.project"].create(
+        {
+            "name": "Bench implementation",
+            "partner_id": client.id,
+            "company_id": company.id,
+            "allow_billable": True,
+            "allow_timesheets": True,
+        }
+    )
+    task = env["project.task"].create(
+        {
+            "name": "Go-live",
+            "project_id": project.id,
+            "partner_id": client.id,
+            "company_id": company.id,
+            "sale_line_id": order.order_line.id,
+        }
+    )
+    env.cr.commit()
+    return task
 
 
 def _start_monthly(env, contracts, start_day):

@@ -166,16 +166,26 @@ class ResCompany(models.Model):
         cycle or bag would close while its last day is still going on.
         """
         self.ensure_one()
-        tz = self.sudo().partner_id.tz or self.env.user.tz or "UTC"
-        return fields.Date.context_today(self.with_context(tz=tz))
+        return fields.Date.context_today(self.with_context(tz=self._support_tz()))
+
+    def _support_tz(self):
+        """The time zone of the company's day: its contact's, else the user's,
+        else UTC. The two contacts are read together: one query, not one
+        for each (the user's is read by most requests anyway)."""
+        self.ensure_one()
+        partner = self.sudo().partner_id
+        user_partner = self.env.user.sudo().partner_id
+        partner = partner.with_prefetch((partner | user_partner)._ids)
+        return partner.tz or user_partner.tz or "UTC"
 
     def _support_date_of(self, timestamp):
         """The company's calendar day of ``timestamp`` (a UTC datetime): a
         purchase confirmed at 22:30 in Santiago is dated that day in Santiago,
         whoever or whatever confirmed it (issue 13, item 1; agency §8.1)."""
         self.ensure_one()
-        tz = self.sudo().partner_id.tz or self.env.user.tz or "UTC"
-        return fields.Date.context_today(self.with_context(tz=tz), timestamp)
+        return fields.Date.context_today(
+            self.with_context(tz=self._support_tz()), timestamp
+        )
 
     @api.model
     def _support_default_today(self):

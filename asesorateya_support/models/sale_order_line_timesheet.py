@@ -21,9 +21,28 @@ class SaleOrderLine(models.Model):
     # One file per concern (STYLE.md, "Layout").
     _inherit = "sale.order.line"  # pylint: disable=consider-merging-classes-inherited
 
+    @api.model
+    def _get_support_hour_uom(self):
+        """The hour (``uom.product_uom_hour``), from the registry's cache of
+        external ids: not ``env.ref``, which asks the database whether the
+        record still exists (a query at each of the three uses below, on
+        every timesheet line delivered on a sale line)."""
+        return self.env["uom.uom"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id("uom.product_uom_hour")
+        )
+
     def _get_delivered_quantity_by_analytic(self, additional_domain):
+        if not self:
+            # sale asks for its lines delivered by other analytic lines
+            # first, usually none: nothing to convert, nothing to read.
+            return super()._get_delivered_quantity_by_analytic(additional_domain)
+        # The lines' units of measure and the hour in one read: sale reads
+        # each line's unit, then the hour's (the timesheets' unit), two
+        # queries for a line sold by the unit, as a plan is.
+        hour = self._get_support_hour_uom()
+        (self.product_uom | hour).mapped("category_id")
         result = super()._get_delivered_quantity_by_analytic(additional_domain)
-        hour_category = self.env.ref("uom.product_uom_hour").category_id
+        hour_category = hour.category_id
         for line in self:
             hours_per_unit = line._get_support_hours_per_unit()
             if (
@@ -48,7 +67,7 @@ class SaleOrderLine(models.Model):
 
     @api.depends("support_contract_ids.hours_remaining")
     def _compute_remaining_hours(self):
-        hour_category = self.env.ref("uom.product_uom_hour").category_id
+        hour_category = self._get_support_hour_uom().category_id
         support_lines = self.filtered(
             lambda line: (
                 line.remaining_hours_available

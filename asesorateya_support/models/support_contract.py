@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
 
 from ..const import (
     CANCELLABLE_STATES,
@@ -657,6 +657,68 @@ class SupportContract(models.Model):
                 "SELECT id FROM support_contract WHERE id IN %s FOR NO KEY UPDATE",
                 [tuple(self.ids)],
             )
+
+    def _lock_and_read_for_consumption(self):
+        """``_lock_for_consumption`` and the read of the rows it locks, in one
+        query (``SELECT ... FOR NO KEY UPDATE``): a log locks its contract,
+        then reads it (state, kind, company, hours...); this is one query
+        less on every log (issue 14).
+
+        What it reads goes into the cache as the ORM's own read would: the
+        fields a read of one of them prefetches, as the current user, under
+        the contracts' record rules (a contract the user may not read is
+        refused, as the read would). The values are those of the locked
+        rows: the transaction's snapshot (REPEATABLE READ), which a row
+        changed by a concurrent transaction since would not pass the lock
+        (serialization error, retried), so the hours the balance is checked
+        against are the latest.
+
+        :raise AccessError: when the user may not read one of the contracts
+        """
+        if not self.ids:
+            return
+        # What a read of one of them fetches (``_fetch_field``).
+        fnames = [
+            name
+            for name, field in self._fields.items()
+            if field.prefetch is True
+            and not (field.groups and not self.user_has_groups(field.groups))
+        ]
+        fields_to_read = [
+            field
+            for field in self._determine_fields_to_fetch(
+                fnames, ignore_when_in_cache=True
+            )
+            if field.store
+            and field.column_type
+            and not field.translate
+            and field.type != "binary"
+        ]
+        if not fields_to_read:
+            # All in cache already: the lock alone.
+            self._lock_for_consumption()
+            return
+        query = self._search([("id", "in", self.ids)])
+        columns = [SQL.identifier(self._table, "id")] + [
+            self._field_to_sql(self._table, field.name, query)
+            for field in fields_to_read
+        ]
+        self.env.cr.execute(
+            SQL(
+                "%s FOR NO KEY UPDATE OF %s",
+                query.select(*columns),
+                SQL.identifier(self._table),
+            )
+        )
+        rows = self.env.cr.fetchall()
+        read = self.browse(row[0] for row in rows)
+        forbidden = (self - read).exists()
+        if forbidden:
+            # Hidden by the record rules: refused, as a read is. (A contract
+            # that does not exist is refused when it is read, as before.)
+            raise self.env["ir.rule"]._make_access_error("read", forbidden)
+        for index, field in enumerate(fields_to_read, start=1):
+            self.env.cache.insert_missing(read, field, [row[index] for row in rows])
 
     def _get_policy_version(self):
         """The policy version that governs this contract: the one in force

@@ -386,32 +386,18 @@ class SupportSession(models.Model):
             self._check_duration_value(
                 vals.get("duration"), vals.get("correction_of_id")
             )
-            if not vals.get("date"):
-                contract = contracts_model.browse(vals.get("contract_id"))
-                company = contract.company_id or self.env.company
-                vals["date"] = company._support_today()
-            if not vals.get("contract_id") and vals.get("partner_id"):
-                partner = self.env["res.partner"].browse(vals["partner_id"])
-                date = fields.Date.to_date(vals["date"])
-                bag = contracts_model._find_bag_for_partner(partner, date)
-                if not bag:
-                    raise UserError(
-                        _(
-                            "%(client)s has no hour bag with hours left: choose "
-                            "the contract to log on.",
-                            client=partner.commercial_partner_id.display_name,
-                        )
-                    )
-                vals["contract_id"] = bag.id
-            # The client is always the contract's: let the compute set it.
-            vals.pop("partner_id", None)
-            # Every log but a correction gets its summary, sent from the queue
-            # (a log is saved in a few queries; the email is rendered after).
-            vals["summary_state"] = False if vals.get("correction_of_id") else "queued"
+        # The contracts named are locked before anything reads them, and read
+        # by the lock's own query (one query for both, issue 14).
+        locked = contracts_model.browse(
+            {vals["contract_id"] for vals in vals_list if vals.get("contract_id")}
+        )
+        locked._lock_and_read_for_consumption()
+        self._prepare_log_values(vals_list)
         contracts = contracts_model.browse(
             {vals["contract_id"] for vals in vals_list if vals.get("contract_id")}
         )
-        contracts._lock_for_consumption()
+        # The bags found for a client (no contract named) are locked now.
+        (contracts - locked)._lock_for_consumption()
         for vals in vals_list:
             contract = contracts_model.browse(vals.get("contract_id"))
             if not contract:
@@ -443,6 +429,11 @@ class SupportSession(models.Model):
             .create(vals_list)
             .with_env(self.env)
         )
+        # The balance: the contract's hours, one grouped sum of its logs (not
+        # the locked row's hours plus the logs': a diagnosis or an incident
+        # consumes its whole length, and a float kept by additions drifts
+        # from the sum of the rows). Then, at the flush, the contract's
+        # update and its tracking (README, "Timesheets > Queries").
         sessions._check_balance()
         # Only a correction can take back a use (issue 13, item 2).
         sessions.filtered("correction_of_id").contract_id._update_effective_start()
@@ -450,8 +441,40 @@ class SupportSession(models.Model):
         sessions.contract_id._update_balance_alert()
         sessions._notify_client_informed()
         if any(session.summary_state == "queued" for session in sessions):
+            # One trigger for the whole call (and its wake-up after commit).
             self._trigger_summaries()
         return sessions
+
+    @api.model
+    def _prepare_log_values(self, vals_list):
+        """Complete the values of logs about to be created, in place: the
+        day (the company's today), the bag of a client named without a
+        contract, the summary to queue; the client is left to the compute
+        (always the contract's)."""
+        contracts_model = self.env["support.contract"]
+        for vals in vals_list:
+            if not vals.get("date"):
+                contract = contracts_model.browse(vals.get("contract_id"))
+                company = contract.company_id or self.env.company
+                vals["date"] = company._support_today()
+            if not vals.get("contract_id") and vals.get("partner_id"):
+                partner = self.env["res.partner"].browse(vals["partner_id"])
+                date = fields.Date.to_date(vals["date"])
+                bag = contracts_model._find_bag_for_partner(partner, date)
+                if not bag:
+                    raise UserError(
+                        _(
+                            "%(client)s has no hour bag with hours left: choose "
+                            "the contract to log on.",
+                            client=partner.commercial_partner_id.display_name,
+                        )
+                    )
+                vals["contract_id"] = bag.id
+            # The client is always the contract's: let the compute set it.
+            vals.pop("partner_id", None)
+            # Every log but a correction gets its summary, sent from the queue
+            # (a log is saved in a few queries; the email is rendered after).
+            vals["summary_state"] = False if vals.get("correction_of_id") else "queued"
 
     @api.model
     def _trigger_summaries(self):

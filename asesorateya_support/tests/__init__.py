@@ -49,3 +49,4 @@ from . import test_portal_next_steps
 from . import test_timesheet
 from . import test_year_simulation
 from . import test_project_concurrency
+from . import test_session_concurrency

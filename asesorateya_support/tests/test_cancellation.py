@@ -406,12 +406,13 @@ class TestSupportCancellation(SupportCommon):
             )
             bag.cancellation_quote()  # warm up
             self.env.invalidate_all()
-            # 10: the contract, its company's time zone (its day), the
-            # version, one query of the logs dated after the request (the
+            # 9: the contract, its company's time zone (its day: the
+            # company's and the user's contacts in one query since issue 14),
+            # the version, one query of the logs dated after the request (the
             # bag's stored hours and start say the rest, issue 13, items 2
             # and 5), the explanation's language and labels; never one per
             # log.
-            with self.assertQueryCount(10):
+            with self.assertQueryCount(9):
                 quote = bag.cancellation_quote()
             self.assertEqual(quote["work_done_amount"], count * 0.25 * 30000)
 

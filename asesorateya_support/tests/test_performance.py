@@ -9,37 +9,50 @@ from odoo.tests import tagged
 from .common import SupportCommon
 
 #: Queries of the reference: one plain timesheet line, created by the
-#: consultant as Timesheets does, on a billable task whose sale line is a
-#: prepaid service in hours (hr_timesheet: the employee and its cost;
-#: sale_timesheet: the delivered quantity, the remaining hours, the invoicing
-#: status and the upsell check; the task's hours). Measured, then pinned:
-#: 45 when the class runs alone, one of them the superuser's
+#: consultant as Timesheets does, with the web client's context, on a
+#: billable task whose sale line is a prepaid service in hours (hr_timesheet:
+#: the employee and its cost; sale_timesheet: the delivered quantity, the
+#: remaining hours, the invoicing status and the upsell check; the task's
+#: hours and its followers), the commit's work included. Measured, then
+#: pinned: 0 when the class runs alone, one of them the superuser's
 #: ``base.group_erp_manager`` check (``has_group``, cached for the registry's
-#: life: after other tests it may be 44, which passes too).
-QUERIES_PLAIN_TIMESHEET_LINE = 45
+#: life: after other tests it may be one less, which passes too).
+QUERIES_PLAIN_TIMESHEET_LINE = 42
 #: Queries to log one session on a started and sold hour bag, the same way:
 #: its timesheet line as above (made for the log as the superuser: no record
-#: rule to read, no follower to add), plus the log's own work: the contract's
-#: row lock and row, the log's row, the contract's hours (one grouped query),
-#: the summary's trigger and the contract's update. The issue's target: at
-#: most the plain line + 3 (it is + 3 since the merge with issue 13's
-#: company's day: one more query reads the company's time zone, a log is
-#: never dated after the company's day; measured on the merged code).
-#: Before the logs were timesheet lines it was 11 (12 with the company's
-#: day), with no timesheet at all. The client's summary is only queued.
-QUERIES_LOG_SESSION = 48
+#: rule to read, no follower to read), plus the log's own work, each query
+#: needed (issue 14: at most the plain line + 3):
+#:
+#: - the contract's row lock, which reads the row too (one query:
+#:   ``_lock_and_read_for_consumption``; concurrent logs on a contract wait
+#:   for each other and are checked against the latest balance);
+#: - the log's row;
+#: - the contract's hours, one grouped sum of its logs (the balance the log
+#:   is checked against, policy §5, §6);
+#: - the summary's trigger (the client's email is only queued, policy §4);
+#: - the contract's update (hours used, left), and its tracking (the
+#:   message and its value: the hours are tracked on the contract).
+#:
+#: The company's day (a log is never dated after it) reads the company's
+#: and the user's contacts in one query. Over RPC the commit adds the wake-up
+#: of the summary's scheduled action (``pg_notify``), which a test never
+#: commits. Before the logs were timesheet lines it was 11, with no
+#: timesheet at all; 48 against 45 before issue 14's pass on queries.
+QUERIES_LOG_SESSION = 44
 #: Queries to log 100 sessions in one call on a sold bag (the target: at most
 #: 1.5 times one): their 100 timesheet lines are inserted together and the
 #: sale line, the task and the contract are recomputed once.
-QUERIES_LOG_100_SESSIONS = 48
+QUERIES_LOG_100_SESSIONS = 44
 #: Queries to compute a contract's hours, whatever its number of logs.
 QUERIES_COMPUTE_HOURS = 3
 #: Queries to log one more session on a bag bought without an order (no sale
 #: line to deliver on) and read the balance it left: the log's own 11 before
 #: the logs were timesheet lines, plus its timesheet line (hr_timesheet: the
 #: task, project and analytic account, the employee and its cost, the
-#: currency, the task's hours).
-QUERIES_LOG_AND_READ = 24
+#: currency, the task's hours). 24 before issue 14's pass on queries: the
+#: contract's lock now reads its row, and the company's day reads the two
+#: contacts in one query.
+QUERIES_LOG_AND_READ = 22
 
 
 @tagged("post_install", "-at_install")
@@ -96,12 +109,24 @@ class TestSupportPerformance(SupportCommon):
 
     def _request_env(self):
         """The consultant's environment as the web client calls: with their
-        context (its time zone dates a log's "today" without reading the
-        user, as in a request)."""
-        return self.env(
-            user=self.user_consultant,
-            context=dict(self.env.context, tz="America/Santiago", lang="en_US"),
-        )
+        context (its time zone, language and companies), and tracking on,
+        as in a request (the class's fixture turns it off)."""
+        context = dict(self.env.context, tz="America/Santiago", lang="en_US")
+        context.pop("tracking_disable", None)
+        return self.env(user=self.user_consultant, context=context)
+
+    def _pinned_count(self, expected, func):
+        """Run ``func`` on a cold cache under ``assertQueryCount(expected)``,
+        the commit's work included (flush, tracking); return the count, to
+        compare two runs measured the same way."""
+        self.env.invalidate_all()
+        with self.assertQueryCount(expected):
+            before = self.cr.sql_log_count
+            func()
+            self.env.flush_all()
+            self.env.cr.flush()
+            count = self.cr.sql_log_count - before
+        return count
 
     def _session_vals(self, contract, index=0):
         return {
@@ -113,10 +138,16 @@ class TestSupportPerformance(SupportCommon):
         }
 
     def _warm_up(self, contract):
-        """Log once on a cold cache, as the request does: it fills the
-        user's access caches (and starts a bag, and makes its task)."""
-        self.env.invalidate_all()
-        self._request_env()["support.session"].create(self._session_vals(contract))
+        """Log on a cold cache, as requests do: it fills the user's access
+        caches (and starts a bag, and makes its task), and the registry's of
+        what the commit does. Twice: the first log starts the bag (its
+        tracking is the state's); the second is a log as any other (the
+        hours' tracking), as on a server that has taken one before."""
+        for _index in range(2):
+            self.env.invalidate_all()
+            self._request_env()["support.session"].create(self._session_vals(contract))
+            self.env.flush_all()
+            self.env.cr.flush()
 
     def _prepaid_hours_task(self):
         """A task of a plain billable project, sold as 20 prepaid hours."""
@@ -173,33 +204,53 @@ class TestSupportPerformance(SupportCommon):
             "unit_amount": 1.0,
         }
         Line.create(dict(line_vals))  # the same warm-up
-        self.env.invalidate_all()
-        with self.assertQueryCount(QUERIES_PLAIN_TIMESHEET_LINE):
-            Line.create(dict(line_vals))
+        self.env.flush_all()
+        self.env.cr.flush()
+        plain = self._pinned_count(
+            QUERIES_PLAIN_TIMESHEET_LINE, lambda: Line.create(dict(line_vals))
+        )
         self.assertEqual(task.sale_line_id.qty_delivered, 2.0)
-        self.env.invalidate_all()
-        with self.assertQueryCount(QUERIES_LOG_SESSION):
-            env["support.session"].create(dict(self._session_vals(bag), duration=1.0))
-        self.assertLessEqual(QUERIES_LOG_SESSION, QUERIES_PLAIN_TIMESHEET_LINE + 3)
-        self.assertEqual(bag.hours_used, 1.25)
-        self.assertEqual(bag.session_count, 2)
-        self.assertEqual(bag.sale_line_id.remaining_hours, 8.75)
+        log = self._pinned_count(
+            QUERIES_LOG_SESSION,
+            lambda: env["support.session"].create(
+                dict(self._session_vals(bag), duration=1.0)
+            ),
+        )
+        # Issue 14: a log at most 3 queries more than the plain line created
+        # the same way, both measured here.
+        self.assertLessEqual(log, plain + 3, f"log {log}, plain line {plain}")
+        self.assertEqual(bag.hours_used, 1.5)
+        self.assertEqual(bag.session_count, 3)
+        self.assertEqual(bag.sale_line_id.remaining_hours, 8.5)
+        tracked = bag.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "hours_remaining"
+        )
+        self.assertEqual(tracked[:1].new_value_float, 8.5, "the hours are tracked")
 
     def test_log_100_sessions_in_one_call_queries(self):
         # A sold bag: the 100 timesheet lines deliver on its sale line.
         bag = self._sell(self.plan_big, date="2026-02-02")
         self._warm_up(bag)
-        self.env.invalidate_all()
-        with self.assertQueryCount(QUERIES_LOG_100_SESSIONS):
-            sessions = self._request_env()["support.session"].create(
+        Session = self._request_env()["support.session"]
+        one = self._pinned_count(
+            QUERIES_LOG_SESSION, lambda: Session.create(self._session_vals(bag))
+        )
+        result = {}
+
+        def log_100():
+            result["sessions"] = Session.create(
                 [self._session_vals(bag, index) for index in range(100)]
             )
-        self.assertLessEqual(QUERIES_LOG_100_SESSIONS, 1.5 * QUERIES_LOG_SESSION)
+
+        hundred = self._pinned_count(QUERIES_LOG_100_SESSIONS, log_100)
+        # Issue 14: 100 logs in one call at most 1.5 times one, both measured.
+        self.assertLessEqual(hundred, 1.5 * one, f"x100 {hundred}, x1 {one}")
+        sessions = result["sessions"]
         self.assertEqual(len(sessions), 100)
         self.assertEqual(len(sessions.timesheet_id), 100)
         self.assertEqual(set(sessions.mapped("summary_state")), {"queued"})
-        self.assertEqual(bag.hours_used, 0.25 * 101)
-        self.assertEqual(bag.sale_line_id.remaining_hours, 1000 - 0.25 * 101)
+        self.assertEqual(bag.hours_used, 0.25 * 103)
+        self.assertEqual(bag.sale_line_id.remaining_hours, 1000 - 0.25 * 103)
 
     def test_compute_hours_queries_independent_of_logs(self):
         few = self._bag_with_logs(10)
@@ -235,5 +286,5 @@ class TestSupportPerformance(SupportCommon):
                 log_and_read()
             counts[name] = self._count_queries(log_and_read)
         self.assertEqual(counts["few"], counts["many"], "one query for all the logs")
-        self.assertEqual(few.hours_remaining, 1000.0 - 3.25)
-        self.assertEqual(many.hours_remaining, 1000.0 - 250.75)
+        self.assertEqual(few.hours_remaining, 1000.0 - 3.5)
+        self.assertEqual(many.hours_remaining, 1000.0 - 251.0)
