@@ -405,8 +405,18 @@ class SupportSession(models.Model):
             date = fields.Date.to_date(vals["date"])
             self._check_contract_takes_logs(contract, date, vals)
             if vals.get("correction_of_id"):
-                # A correction belongs to the cycle of the log it corrects.
+                # A correction belongs to the day and the cycle of the log it
+                # corrects: the quote's net use up to a day reads a bag's
+                # stored totals, which holds only if no day's net time is
+                # negative (support.contract._get_bag_net_use_until).
                 original = self.browse(vals["correction_of_id"])
+                if date != original.date:
+                    raise UserError(
+                        _(
+                            "A correction is dated as the log it corrects (%(date)s).",
+                            date=format_day(self.env, original.date),
+                        )
+                    )
                 if original.period_id.state == "closed":
                     raise UserError(
                         _(
@@ -453,6 +463,10 @@ class SupportSession(models.Model):
         (always the contract's)."""
         contracts_model = self.env["support.contract"]
         for vals in vals_list:
+            if vals.get("correction_of_id") and not vals.get("date"):
+                # A correction is dated as the log it corrects (checked in
+                # ``create``): it changes that day's net time, never another.
+                vals["date"] = self.browse(vals["correction_of_id"]).date
             if not vals.get("date"):
                 contract = contracts_model.browse(vals.get("contract_id"))
                 company = contract.company_id or self.env.company

@@ -280,6 +280,31 @@ class TestSupportSession(SupportCommon):
         self.assertEqual(self.bag.hours_used, 2.0)
         self.assertEqual(len(self.bag.session_ids), 2)
 
+    def test_correction_is_dated_as_its_log(self):
+        """A correction created directly (the API, not ``action_correct``)
+        takes its log's day, and another day is refused with nothing
+        written: a day's net time never goes below zero, which the quote's
+        net use up to a day relies on."""
+        session = self._log(self.bag, 3.0, date="2026-02-05")
+        sessions = self.env["support.session"].with_user(self.user_consultant)
+        values = {
+            "contract_id": self.bag.id,
+            "correction_of_id": session.id,
+            "duration": -1.0,
+            "correction_reason": "Typed 3 h instead of 2 h",
+            "objective": "Correction",
+            "activity": "Typed 3 h instead of 2 h",
+            "modality": "internal",
+            "progress": "done",
+        }
+        with self.assertRaisesText(UserError, "dated as the log it corrects"):
+            sessions.create(dict(values, date="2026-02-04"))
+        self.assertEqual(self.bag.session_ids, session)
+        self.assertEqual(self.bag.hours_used, 3.0)
+        correction = sessions.create(values)
+        self.assertEqual(correction.date, session.date)
+        self.assertEqual(self.bag.hours_used, 2.0)
+
     def test_correction_keeps_a_session_within_24_hours(self):
         session = self._log(
             self.bag, 20.0, client_informed=True, client_informed_note="Go-live day"
