@@ -9,7 +9,12 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..const import CLOSE_MAIL_CRON, CLOSE_MAIL_TEMPLATE, ROLL_PERIODS_CRON
+from ..const import (
+    CLOSE_MAIL_CRON,
+    CLOSE_MAIL_TEMPLATE,
+    FPOS_BY_REGION_MEMO,
+    ROLL_PERIODS_CRON,
+)
 from ..formatting import format_day, format_hours
 from ..policy import period_bounds, simulate_rollover
 from .batch import claim_queued, commit_batch
@@ -556,6 +561,29 @@ class SupportContractPeriod(models.Model):
             [tuple(self.ids)],
         )
         self.invalidate_recordset(["invoice_id", "billed_by_order"])
+        # Odoo's fiscal position searches remembered by region while the
+        # values are prepared (account.fiscal.position._get_fpos_by_region).
+        cache = self.env.cr.cache
+        opened = FPOS_BY_REGION_MEMO not in cache
+        cache.setdefault(FPOS_BY_REGION_MEMO, {})
+        try:
+            to_invoice = self._get_invoice_values()
+        finally:
+            if opened:
+                cache.pop(FPOS_BY_REGION_MEMO, None)
+        for company in {period.company_id for period, _values in to_invoice}:
+            invoices |= self._issue_invoices(
+                company, [(p, v) for p, v in to_invoice if p.company_id == company]
+            )
+        return invoices
+
+    def _get_invoice_values(self):
+        """The cycles of ``self`` to invoice now, with their invoice values
+        (``_bill``); records the refusal of those whose values are refused
+        (``_billing_failed``).
+
+        :return: list of (``support.contract.period``, invoice values)
+        """
         to_invoice = []
         journals = {}
         # One fiscal position a client (Odoo searches them for each call).
@@ -591,11 +619,7 @@ class SupportContractPeriod(models.Model):
                 )
             except UserError as error:
                 period._billing_failed(error)
-        for company in {period.company_id for period, _values in to_invoice}:
-            invoices |= self._issue_invoices(
-                company, [(p, v) for p, v in to_invoice if p.company_id == company]
-            )
-        return invoices
+        return to_invoice
 
     @api.model
     def _issue_invoices(self, company, batch):
