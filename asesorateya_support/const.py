@@ -146,3 +146,10 @@ QWEB_COMPILE_ONCE = "support_qweb_compile_once"
 #: Context key of a session log's own writes on its timesheet line, which the
 #: timesheet line's guard lets through (account_analytic_line.py).
 SESSION_SYNC_CONTEXT = "support_session_sync"
+
+# --- Billing ----------------------------------------------------------------------
+
+#: Key in the cursor's transaction cache (``cr.cache``) of the fiscal positions
+#: found by region while cycles are billed (``support.contract.period._bill``,
+#: ``account.fiscal.position._get_fpos_by_region``).
+FPOS_BY_REGION_MEMO = "asesorateya_support.fpos_by_region"

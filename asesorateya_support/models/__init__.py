@@ -29,6 +29,7 @@ from . import product_template
 from . import sale_order
 from . import sale_order_line
 from . import account_move
+from . import account_fiscal_position
 from . import payment_transaction
 from . import res_users
 from . import calendar_event

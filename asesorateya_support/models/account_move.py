@@ -37,6 +37,37 @@ class AccountMove(models.Model):
         """
         return True
 
+    def _support_log_creation(self):
+        """The creation message of these new moves, as ``mail.thread``'s
+        ``create`` posts it (created with ``mail_create_nolog``), for all of
+        them at once: one ``_message_log_batch`` a subtype instead of one
+        ``message_post`` a move. The message is Odoo's: no body, the
+        document's creation subtype (``_creation_subtype``, "Invoice
+        Created"), which notifies nobody (a hidden subtype no follower has
+        by default), or the creation note for a move without one.
+
+        :return: the ``mail.message`` logged
+        """
+        messages = self.env["mail.message"].sudo()
+        author = self.env.user.partner_id.id
+        by_subtype = {}
+        for move in self:
+            by_subtype.setdefault(move._creation_subtype(), []).append(move.id)
+        for subtype, ids in by_subtype.items():
+            moves = self.browse(ids)
+            if not subtype:
+                messages |= moves._message_log_batch(
+                    bodies={move.id: move._creation_message() for move in moves},
+                    author_id=author,
+                )
+                continue
+            logged = moves._message_log_batch(
+                bodies=dict.fromkeys(moves.ids, ""), author_id=author
+            )
+            logged.write({"subtype_id": subtype.id, "is_internal": False})
+            messages |= logged
+        return messages
+
     def _support_link_order_invoices(self):
         """Give the first cycle of a retainer the invoice of the order that
         bought it, when that invoice is posted after the cycle began."""
@@ -129,8 +160,7 @@ class AccountMove(models.Model):
                 [("invoice_id", "in", invoices.ids), ("billed_by_order", "=", False)]
             )
         )
-        for period in periods:
-            period.contract_id._notify_period_invoice(period.invoice_id)
+        self.env["support.contract"]._notify_period_invoices(periods)
 
 
 class AccountMoveLine(models.Model):

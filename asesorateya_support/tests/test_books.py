@@ -1,12 +1,19 @@
 # Copyright 2026 AsesórateYa
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
+from odoo.addons.account.models.partner import (
+    AccountFiscalPosition as OdooPosition,
+)
+
+from ..const import FPOS_BY_REGION_MEMO
 from .common import SupportCommon, SupportRetainerRollMixin
 
 PERIOD_LOGGER = "odoo.addons.asesorateya_support.models.support_contract_period"
@@ -64,6 +71,61 @@ class TestSupportBooks(SupportRetainerRollMixin, SupportCommon):
         self.assertEqual(str(second.invoice_id.invoice_date), "2026-04-05")
         self.assertFalse(second.invoice_error)
         self.assertFalse(refused.activity_ids)
+
+    def test_fiscal_positions_by_region_in_one_run(self):
+        # One batch bills clients of two regions: the fiscal positions Odoo
+        # finds are searched once a region (_get_fpos_by_region), each client
+        # still gets its own region's.
+        argentina = self.env.ref("base.ar")
+        export = self.env["account.fiscal.position"].create(
+            {
+                "name": "Clientes en Argentina",
+                "company_id": self.company.id,
+                "auto_apply": True,
+                "country_id": argentina.id,
+            }
+        )
+        self.client_b.country_id = argentina
+        client_c = self.env["res.partner"].create(
+            {
+                "name": "Cliente C SRL",
+                "is_company": True,
+                "email": "c@client-c.com.ar",
+                "country_id": argentina.id,
+            }
+        )
+        contracts = [
+            self._retainer(c) for c in (self.client_a, self.client_b, client_c)
+        ]
+        calls = []
+        # Odoo's own search, under the addon's memo: counted, not replaced.
+        search = OdooPosition._get_fpos_by_region
+
+        def counted(position, *args, **kwargs):
+            calls.append(args)
+            return search(position, *args, **kwargs)
+
+        with patch.object(OdooPosition, "_get_fpos_by_region", counted):
+            self._roll("2026-04-02")
+        invoices = [self._second(contract).invoice_id for contract in contracts]
+        self.assertEqual([i.state for i in invoices], ["posted"] * 3)
+        self.assertEqual(
+            [i.fiscal_position_id for i in invoices],
+            [self.env["account.fiscal.position"], export, export],
+        )
+        self.assertEqual(
+            len([args for args in calls if args[0] == argentina.id]),
+            1,
+            "one search for the two clients in Argentina",
+        )
+        self.assertNotIn(FPOS_BY_REGION_MEMO, self.env.cr.cache, "closed after")
+        # Outside a billing run, Odoo's search as it is.
+        self.assertEqual(
+            self.env["account.fiscal.position"]
+            .with_company(self.company)
+            ._get_fiscal_position(client_c),
+            export,
+        )
 
     def test_cycle_invoices_left_as_drafts(self):
         self.env["res.config.settings"].with_company(self.company).create(
