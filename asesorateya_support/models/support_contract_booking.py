@@ -17,7 +17,7 @@ from ..const import (
     SINGLE_SESSION_KINDS,
 )
 from ..formatting import format_day, format_hours
-from ..policy import free_slots
+from ..policy import TOUCHING, free_slots
 from ..utils import to_datetime
 
 
@@ -362,9 +362,14 @@ class SupportContract(models.Model):
             if resource and calendar:
                 by_calendar.setdefault(calendar, []).append((user, resource))
         for calendar, members in by_calendar.items():
+            # A second beyond the last session's end: Odoo ends a working day
+            # at 23:59:59.999999, so a session ending at midnight fits only
+            # when the next day's first instant is read too (``free_slots``
+            # joins them). Without it the page offers 23:00 on a calendar
+            # around the clock and the booking of that one time refuses it.
             work = calendar._work_intervals_batch(
                 earliest,
-                latest + duration,
+                latest + duration + TOUCHING,
                 resources=self.env["resource.resource"]
                 .sudo()
                 .browse([resource.id for _user, resource in members]),

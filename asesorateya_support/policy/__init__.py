@@ -16,6 +16,7 @@ from .cancellation import (  # noqa: F401
     weighted_progress,
 )
 from .slots import (  # noqa: F401
+    TOUCHING,
     epoch,
     free_slots,
     from_epoch,

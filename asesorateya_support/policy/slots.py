@@ -17,7 +17,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 #: Intervals this close are one: Odoo's working days end at 23:59:59.999999
 #: and the next one begins at 00:00, which must not cut a session in two.
-_TOUCHING = timedelta(seconds=1)
+TOUCHING = timedelta(seconds=1)
 
 
 def merge(intervals):
@@ -29,7 +29,7 @@ def merge(intervals):
     """
     merged = []
     for start, stop in sorted((s, e) for s, e in intervals if s < e):
-        if merged and start <= merged[-1][1] + _TOUCHING:
+        if merged and start <= merged[-1][1] + TOUCHING:
             if stop > merged[-1][1]:
                 merged[-1] = (merged[-1][0], stop)
         else:

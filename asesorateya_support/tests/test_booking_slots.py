@@ -147,6 +147,23 @@ class TestSupportBookingSlots(BookingFixtures, SupportCommon):
         self.assertEqual(sunday[0], "01:00", "one offset all day: no suffix")
 
     @freeze_time("2026-03-02 12:00:00")
+    def test_session_ending_at_midnight_is_booked_alone(self):
+        """Odoo ends a working day at 23:59:59.999999: the 23:00 session of a
+        calendar around the clock, offered on the page, is free too when
+        that one time is checked (the booking), not only within the week."""
+        self._around_the_clock()
+        self.bag.user_id = self.user_consultant_2
+        late = pytz.utc.localize(self._utc("2026-03-04", 23))
+        self.assertIn(late, self._slots(self.bag, "2026-03-04", "2026-03-06"))
+        self.assertEqual(
+            self.bag._get_booking_slots(late, late), {late: [self.user_consultant_2.id]}
+        )
+        self.assertEqual(
+            self.bag._pick_booking_consultant(late.replace(tzinfo=None)),
+            self.user_consultant_2,
+        )
+
+    @freeze_time("2026-03-02 12:00:00")
     def test_client_in_another_time_zone(self):
         slots = self._slots(self.bag, "2026-03-03", "2026-03-04")
         easter = dict(group_by_day(slots, pytz.timezone("Pacific/Easter")))
