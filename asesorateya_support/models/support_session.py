@@ -405,26 +405,7 @@ class SupportSession(models.Model):
             date = fields.Date.to_date(vals["date"])
             self._check_contract_takes_logs(contract, date, vals)
             if vals.get("correction_of_id"):
-                # A correction belongs to the day and the cycle of the log it
-                # corrects: the quote's net use up to a day reads a bag's
-                # stored totals, which holds only if no day's net time is
-                # negative (support.contract._get_bag_net_use_until).
-                original = self.browse(vals["correction_of_id"])
-                if date != original.date:
-                    raise UserError(
-                        _(
-                            "A correction is dated as the log it corrects (%(date)s).",
-                            date=format_day(self.env, original.date),
-                        )
-                    )
-                if original.period_id.state == "closed":
-                    raise UserError(
-                        _(
-                            "The cycle of this log is closed: its hours were "
-                            "settled at the close and cannot be corrected."
-                        )
-                    )
-                vals["period_id"] = original.period_id.id
+                self._prepare_correction_values(vals, date)
             elif contract.kind == "monthly":
                 vals["period_id"] = self._get_open_period(contract, date).id
         # Each log is a timesheet line (support_session_timesheet.py).
@@ -489,6 +470,36 @@ class SupportSession(models.Model):
             # Every log but a correction gets its summary, sent from the queue
             # (a log is saved in a few queries; the email is rendered after).
             vals["summary_state"] = False if vals.get("correction_of_id") else "queued"
+
+    @api.model
+    def _prepare_correction_values(self, vals, date):
+        """Check and complete the values of a correction about to be created,
+        in place: it belongs to the day and the cycle of the log it corrects.
+        The day: the quote's net use up to a day reads a bag's stored totals,
+        which holds only if no day's net time is negative
+        (``support.contract._get_bag_net_use_until``). The cycle: a closed
+        cycle's hours were settled at its close.
+
+        :param dict vals: the correction's values (``correction_of_id`` set)
+        :param date: the correction's day
+        :raise UserError: another day, or the log's cycle closed
+        """
+        original = self.browse(vals["correction_of_id"])
+        if date != original.date:
+            raise UserError(
+                _(
+                    "A correction is dated as the log it corrects (%(date)s).",
+                    date=format_day(self.env, original.date),
+                )
+            )
+        if original.period_id.state == "closed":
+            raise UserError(
+                _(
+                    "The cycle of this log is closed: its hours were "
+                    "settled at the close and cannot be corrected."
+                )
+            )
+        vals["period_id"] = original.period_id.id
 
     @api.model
     def _trigger_summaries(self):
