@@ -10,7 +10,9 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..formatting import day_formatter, format_day
+from odoo.addons.base.models.ir_qweb_fields import nl2br
+
+from ..formatting import day_formatter, format_day, format_text
 from .common_portal import SupportPortalCommon
 
 STATEMENT = "asesorateya_support.report_support_contract_statement"
@@ -235,6 +237,8 @@ class TestSupportPortalPages(SupportPortalCommon):
             for day in (date(2026, 1, 1) + timedelta(days=n) for n in range(0, 400, 7)):
                 self.assertEqual(day_formatter(env)(day), format_day(env, day))
         self.assertNotEqual(labels["en_US"], labels["es_CL"])
+        for text in ("a", "a & <b>\n\nc", "l1\r\nl2\n", "«ñ» \"q\" 'x'"):
+            self.assertEqual(format_text(text), nl2br(escape(text)))
         self.authenticate("sup_portal_a", "sup_portal_a")
         page = self._get(self.bag_a.access_url).text
         self.assertIn(
