@@ -15,8 +15,10 @@ note print the same value alike.
 
 import pytz
 from babel import dates as babel_dates
+from markupsafe import Markup, escape
 
 from odoo.tools import format_amount, format_date, format_duration
+from odoo.tools.misc import babel_locale_parse, get_lang, posix_to_ldml
 
 
 def format_money(env, amount, currency):
@@ -42,6 +44,28 @@ def format_day(env, value):
     return format_date(env, value)
 
 
+def day_formatter(env):
+    """:func:`format_day` for the many days of one page, the language and its
+    date format looked up once: Odoo's ``format_date`` looks them up at each
+    call (some 30 to 50 µs here), babel then formats a day in some 3 to 6 µs.
+
+    :param env: the environment whose language is used
+    :return: a function of a ``date`` (or ``False``) returning the same text
+        as ``format_day(env, date)``, e.g. ``25/10/2026`` in Spanish
+    :rtype: callable
+    """
+    lang = get_lang(env)
+    locale = babel_locale_parse(lang.code)
+    pattern = posix_to_ldml(lang.date_format, locale=locale)
+
+    def format_one(day):
+        if not day:
+            return ""
+        return babel_dates.format_date(day, format=pattern, locale=locale)
+
+    return format_one
+
+
 def format_hours(hours):
     """Hours as ``hh:mm``, as the session logs show them.
 
@@ -50,6 +74,25 @@ def format_hours(hours):
     :rtype: str
     """
     return format_duration(hours)
+
+
+def format_text(text):
+    """A plain text as HTML, as QWeb's ``t-field`` shows a text field:
+    escaped, each line break a ``<br>``.
+
+    :param text: a ``str``, or ``False`` (an empty field)
+    :return: e.g. ``Markup('a &amp; b<br>\\nc')`` for ``"a & b\\nc"``; ``''``
+        when empty
+    :rtype: markupsafe.Markup or str
+    """
+    if not text:
+        return ""
+    html = escape(text)
+    if "\n" not in html:
+        return html
+    # Odoo's nl2br (ir_qweb_fields), without Markup.replace escaping its
+    # arguments again at each call: the same text, some 2 µs less a field.
+    return Markup(str(html).replace("\n", "<br>\n"))
 
 
 def format_hours_words(hours):

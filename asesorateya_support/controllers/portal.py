@@ -277,6 +277,9 @@ class SupportCustomerPortal(CustomerPortal):
         if contract_sudo.kind == "monthly":
             periods = contract_sudo.period_ids
             current_period = contract_sudo.current_period_id
+        sessions = Session.search_fetch(
+            domain, session_fields, limit=SESSIONS_PER_PAGE, offset=pager["offset"]
+        )
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -284,12 +287,9 @@ class SupportCustomerPortal(CustomerPortal):
                 "contract": contract_sudo,
                 # The browser tab's title (else the view's untranslated name).
                 "additional_title": contract_sudo.name,
-                "sessions": Session.search_fetch(
-                    domain,
-                    session_fields,
-                    limit=SESSIONS_PER_PAGE,
-                    offset=pager["offset"],
-                ),
+                "sessions": sessions,
+                # Formatted once for the page, not by t-field on each log.
+                "session_rows": sessions._get_portal_log_rows(),
                 "session_count": session_count,
                 "pager": pager,
                 "notice_sessions": notice_sessions,

@@ -39,6 +39,7 @@ from . import support_booking_calendar
 from . import support_booking_mail
 from . import support_contract_booking
 from . import support_session_booking
+from . import support_session_portal
 from . import support_portal_submission
 from . import support_contract_next_step
 from . import account_analytic_line

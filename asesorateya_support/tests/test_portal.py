@@ -2,10 +2,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The client portal's pages: a client reads its own records, nobody else's."""
 
+from datetime import date, timedelta
+
+from markupsafe import escape
+
 from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.base.models.ir_qweb_fields import nl2br
+
+from ..formatting import day_formatter, format_day, format_text
 from .common_portal import SupportPortalCommon
 
 STATEMENT = "asesorateya_support.report_support_contract_statement"
@@ -175,6 +182,70 @@ class TestSupportPortalPages(SupportPortalCommon):
         self.assertEqual(first.count('o_support_session"'), 50)
         self.assertEqual(second.count('o_support_session"'), 10)
         self.assertIn(f"{bag.access_url}/page/2", first)
+
+    def test_contract_page_logs_as_odoo_fields_show_them(self):
+        """The logs of the contract page, formatted once for the page (issue
+        17), read as QWeb's t-field converters wrote them for each log: the
+        same dates, labels, hh:mm and escaped texts, in English and Spanish."""
+        self.env["res.lang"]._activate_lang("es_CL")
+        self.env.ref("base.module_asesorateya_support")._update_translations(["es_CL"])
+        logs = self.log_a
+        for modality, progress in (
+            ("supervised_remote", "waiting_client"),
+            ("internal", "blocked"),
+        ):
+            logs |= self._log(
+                self.bag_a,
+                0.75,
+                modality=modality,
+                progress=progress,
+                objective="Check <b>the VAT</b> & the books\nthen the bank",
+                activity="Line one\nLine <i>two</i>",
+                progress_note="Half done",
+            )
+        logs |= self.log_a.action_correct(1.25, "Started late")
+        self.assertLess(logs[-1].duration, 0)
+        labels = {}
+        for lang in ("en_US", "es_CL"):
+            sessions = logs.sudo().with_context(lang=lang)
+            env = sessions.env
+            rows = sessions._get_portal_log_rows()
+            self.assertEqual(len(rows), len(logs))
+            for session, row in zip(sessions, rows, strict=True):
+
+                def converted(name, session=session, env=env):
+                    """What t-field output for the field (the tag's text)."""
+                    field_type = session._fields[name].type
+                    html = env[f"ir.qweb.field.{field_type}"].record_to_html(
+                        session, name, {}
+                    )
+                    return str(escape(html or ""))
+
+                for name in ("date", "objective", "activity", "progress_note"):
+                    self.assertEqual(str(escape(row[name])), converted(name), name)
+                self.assertEqual(str(escape(row["modality"])), converted("modality"))
+                self.assertEqual(
+                    str(escape(row["progress_label"])), converted("progress")
+                )
+                self.assertEqual(
+                    row["duration"],
+                    env["ir.qweb.field.float_time"].value_to_html(session.duration, {}),
+                )
+                self.assertEqual(row["consultant"], session.user_id.name)
+                self.assertEqual(row["is_correction"], session.is_correction)
+            labels[lang] = [row["modality"] for row in rows]
+            for day in (date(2026, 1, 1) + timedelta(days=n) for n in range(0, 400, 7)):
+                self.assertEqual(day_formatter(env)(day), format_day(env, day))
+        self.assertNotEqual(labels["en_US"], labels["es_CL"])
+        for text in ("a", "a & <b>\n\nc", "l1\r\nl2\n", "«ñ» \"q\" 'x'"):
+            self.assertEqual(format_text(text), nl2br(escape(text)))
+        self.authenticate("sup_portal_a", "sup_portal_a")
+        page = self._get(self.bag_a.access_url).text
+        self.assertIn(
+            "Check &lt;b&gt;the VAT&lt;/b&gt; &amp; the books<br>\nthen", page
+        )
+        self.assertIn("Waiting for the client", page)
+        self.assertIn("-00:15", page)
 
     def test_other_clients_contract_is_refused(self):
         self.authenticate("sup_portal_a", "sup_portal_a")
