@@ -53,18 +53,7 @@ class SupportContract(models.Model):
                     ),
                 )
             )
-        # In batches where each contract appears once (one body a record).
-        while notes:
-            batch, rest = {}, []
-            for contract_id, body in notes:
-                if contract_id in batch:
-                    rest.append((contract_id, body))
-                else:
-                    batch[contract_id] = body
-            self.browse(batch).sudo()._message_log_batch(
-                bodies=batch, author_id=self.env.user.partner_id.id
-            )
-            notes = rest
+        self.sudo()._log_notes(notes)
 
     def _pause_for_payment(self, periods):
         """Pause this running retainer: the invoices of ``periods`` are overdue.

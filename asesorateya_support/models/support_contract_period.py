@@ -361,18 +361,7 @@ class SupportContractPeriod(models.Model):
                     ),
                 )
             )
-        # The notes, in batches where each contract appears once.
-        while notes:
-            batch, rest = {}, []
-            for contract_id, body in notes:
-                if contract_id in batch:
-                    rest.append((contract_id, body))
-                else:
-                    batch[contract_id] = body
-            self.env["support.contract"].browse(batch)._message_log_batch(
-                bodies=batch, author_id=self.env.user.partner_id.id
-            )
-            notes = rest
+        self.env["support.contract"]._log_notes(notes)
         if tell_client:
             self.env.ref(CLOSE_MAIL_CRON).sudo()._trigger()
 
