@@ -485,35 +485,28 @@ def run_requests(args, ids):
             vals = [session_vals(bag, next(counter)) for _index in range(count)]
             return consultant.call("support.session", "create", [vals])[1]
 
-        def timesheet(count):
+        def timesheet(count, **line):
             vals = [
-                {
-                    "project_id": ids["project_id"],
-                    "task_id": ids["task_id"],
-                    "employee_id": ids["employee_id"],
-                    "unit_amount": 0.25,
-                    "name": f"Bench {next(counter)}",
-                }
+                dict(line, unit_amount=0.25, name=f"Bench {next(counter)}")
                 for _index in range(count)
             ]
             return consultant.call("account.analytic.line", "create", [vals])[1]
 
-        def prepaid_timesheet(count):
-            # Created the way a log's line is (issue 14): by the consultant,
-            # for their own employee (found from the user, as a log's), on a
-            # task whose sale line is a prepaid service in hours with the
-            # bags' tax: the delivered quantity, the remaining hours, the
-            # invoicing status and the task's hours, as a log's line.
-            vals = [
-                {
-                    "project_id": ids["prepaid_project_id"],
-                    "task_id": ids["prepaid_task_id"],
-                    "unit_amount": 0.25,
-                    "name": f"Bench {next(counter)}",
-                }
-                for _index in range(count)
-            ]
-            return consultant.call("account.analytic.line", "create", [vals])[1]
+        # The bench's plain line: a portal project, its employee named.
+        plain_line = {
+            "project_id": ids["project_id"],
+            "task_id": ids["task_id"],
+            "employee_id": ids["employee_id"],
+        }
+        # Created the way a log's line is (issue 14): by the consultant, for
+        # their own employee (found from the user, as a log's), on a task
+        # whose sale line is a prepaid service in hours with the bags' tax:
+        # the delivered quantity, the remaining hours, the invoicing status
+        # and the task's hours, as a log's line.
+        prepaid_line = {
+            "project_id": ids.get("prepaid_project_id"),
+            "task_id": ids.get("prepaid_task_id"),
+        }
 
         def empty_call():
             return consultant.call(
@@ -534,13 +527,18 @@ def run_requests(args, ids):
             row(
                 "log sessions",
                 f"Odoo timesheet create x{count}",
-                measure(server, lambda c=count: timesheet(c), warm, rep),
+                measure(server, lambda c=count: timesheet(c, **plain_line), warm, rep),
             )
             if ids.get("prepaid_task_id"):
                 row(
                     "log sessions",
                     f"Odoo timesheet create x{count}, prepaid task",
-                    measure(server, lambda c=count: prepaid_timesheet(c), warm, rep),
+                    measure(
+                        server,
+                        lambda c=count: timesheet(c, **prepaid_line),
+                        warm,
+                        rep,
+                    ),
                 )
             else:
                 print(
